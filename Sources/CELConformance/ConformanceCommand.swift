@@ -1,0 +1,85 @@
+/// The command line of `cel-conformance`, parsed by hand so the tool needs nothing beyond this module.
+///
+/// ```
+/// cel-conformance [--mode parse] [--skips FILE] PATH...
+/// ```
+public enum ConformanceCommand: Sendable, Hashable {
+    /// Print the usage text and exit successfully.
+    case help
+    /// Run the tests in `paths` in `mode`, skipping what the list at `skipsPath` names.
+    case run(mode: ConformanceMode, skipsPath: String?, paths: [String])
+
+    /// The usage text printed by `--help` and after a usage error.
+    public static let usage = """
+        usage: cel-conformance [--mode MODE] [--skips FILE] PATH...
+
+        Runs the CEL conformance corpus (cel-spec simple tests in protobuf text format).
+
+        arguments:
+          PATH          a .textproto file, or a directory: every *.textproto file in it
+        options:
+          --mode MODE   what to do with each test: \(ConformanceMode.allCases.map(\.rawValue).joined(separator: ", ")) \
+        (default: parse)
+          --skips FILE  a skip list: lines 'file/section/test<TAB or 2 spaces>reason', or file/section/* or file/*;
+                        '#' starts a comment line
+          --help        print this text
+
+        Prints one line per file, every FAIL and SKIP, and last 'conformance: N passed, N failed, N skipped'.
+        Exit status: 0 when nothing failed, 1 when a test failed, 2 for a usage error or a missing path.
+        """
+
+    /// Parses the arguments after the program name.
+    /// - Parameter arguments: The arguments, such as `["--mode", "parse", "testdata"]`.
+    /// - Returns: The command; `.help` as soon as `--help` or `-h` appears.
+    /// - Throws: `ConformanceError` for an unknown option or mode, a missing option value, or no path.
+    public static func parse(_ arguments: [String]) throws(ConformanceError) -> ConformanceCommand {
+        var mode = ConformanceMode.parse
+        var skipsPath: String?
+        var paths: [String] = []
+        var index = 0
+        var optionsEnded = false
+
+        func value(of option: String, inline: String?) throws(ConformanceError) -> String {
+            if let inline { return inline }
+            index += 1
+            guard index < arguments.count else { throw ConformanceError("option \(option) needs a value") }
+            return arguments[index]
+        }
+
+        while index < arguments.count {
+            let argument = arguments[index]
+            if optionsEnded || !argument.hasPrefix("-") || argument == "-" {
+                paths.append(argument)
+                index += 1
+                continue
+            }
+            let (option, inline) = splitOption(argument)
+            switch option {
+            case "--help", "-h":
+                return .help
+            case "--":
+                optionsEnded = true
+            case "--mode":
+                let name = try value(of: option, inline: inline)
+                guard let parsed = ConformanceMode(rawValue: name) else {
+                    let known = ConformanceMode.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ConformanceError("unknown mode '\(name)' (known modes: \(known))")
+                }
+                mode = parsed
+            case "--skips":
+                skipsPath = try value(of: option, inline: inline)
+            default:
+                throw ConformanceError("unknown option '\(argument)'")
+            }
+            index += 1
+        }
+        guard !paths.isEmpty else { throw ConformanceError("no PATH given") }
+        return .run(mode: mode, skipsPath: skipsPath, paths: paths)
+    }
+
+    /// Splits `--name=value` into the name and the value.
+    private static func splitOption(_ argument: String) -> (option: String, inline: String?) {
+        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+    }
+}
