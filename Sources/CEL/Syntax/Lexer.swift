@@ -243,6 +243,13 @@ struct Lexer {
                     "unterminated \(kind == .bytesLiteral ? "bytes" : "string") literal: a line break needs a triple-quoted string or an escape",
                     start..<index
                 )
+                // Most likely a multi-line string without triple quotes: when the quote closes on a
+                // later line, take all of it as this (invalid) token so its text is not read as code.
+                let lineBreak = index
+                while index < bytes.count, bytes[index] != quote {
+                    index += bytes[index] == UInt8(ascii: "\\") && !raw ? 2 : 1
+                }
+                index = index < bytes.count ? index + 1 : lineBreak
                 return token(.invalid, start)
             }
             index += 1

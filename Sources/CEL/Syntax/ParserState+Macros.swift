@@ -123,6 +123,51 @@ extension ParserState {
         return call(Operators.conditional, [predicate, then, otherwise], at: offset)
     }
 
+    /// A copy of `expr` with fresh ids, for macros that use an argument twice: ids stay unique.
+    private mutating func renumbered(_ expr: Expr) -> Expr {
+        let kind: ExprKind
+        switch expr.kind {
+        case .error, .literal, .identifier:
+            kind = expr.kind
+        case .select(let operand, let field, let testOnly):
+            kind = .select(operand: renumbered(operand), field: field, testOnly: testOnly)
+        case .call(let function, let target, let arguments):
+            let newTarget = target.map { renumbered($0) }
+            kind = .call(function: function, target: newTarget, arguments: arguments.map { renumbered($0) })
+        case .list(let elements, let optionalIndices):
+            kind = .list(elements: elements.map { renumbered($0) }, optionalIndices: optionalIndices)
+        case .map(let entries):
+            kind = .map(
+                entries: entries.map {
+                    MapEntry(id: allocateID(), offset: $0.offset, key: renumbered($0.key), value: renumbered($0.value), isOptional: $0.isOptional)
+                }
+            )
+        case .message(let typeName, let fields):
+            kind = .message(
+                typeName: typeName,
+                fields: fields.map {
+                    FieldInitializer(id: allocateID(), offset: $0.offset, field: $0.field, value: renumbered($0.value), isOptional: $0.isOptional)
+                }
+            )
+        case .comprehension(let c):
+            kind = .comprehension(
+                Comprehension(
+                    iterVar: c.iterVar,
+                    iterVar2: c.iterVar2,
+                    iterRange: renumbered(c.iterRange),
+                    accuVar: c.accuVar,
+                    accuInit: renumbered(c.accuInit),
+                    loopCondition: renumbered(c.loopCondition),
+                    loopStep: renumbered(c.loopStep),
+                    result: renumbered(c.result)
+                )
+            )
+        }
+        let copy = node(expr.offset, kind)
+        if let macroCall = macroCalls[expr.id] { macroCalls[copy.id] = macroCall }
+        return copy
+    }
+
     // MARK: - Macros
 
     /// `has(e.f)` becomes a presence test of `f` on `e`.
@@ -299,7 +344,7 @@ extension ParserState {
         let macro = flat ? "optFlatMap" : "optMap"
         guard let names = variableNames(arguments, count: 1, macro: macro) else { return errorNode(offset) }
         let hasValue = call("hasValue", [], at: offset, target: target)
-        let value = call("value", [], at: offset, target: target)
+        let value = call("value", [], at: offset, target: renumbered(target))
         var mapped = binding(names[0], value, arguments[1], at: offset)
         if !flat { mapped = call("optional.of", [mapped], at: offset) }
         let none = call("optional.none", [], at: offset)

@@ -29,7 +29,14 @@ extension ParserState {
                 }
                 let fieldToken = current
                 let (field, quoted) = parseFieldName(allowQuoted: true, context: "after '.'")
-                if kind == .leftParen, !quoted, fieldToken.kind == .identifier {
+                if kind == .leftParen {
+                    if quoted {
+                        report(
+                            .syntaxError,
+                            "a quoted name cannot be called; only fields may be quoted",
+                            Int(fieldToken.start)..<Int(fieldToken.end)
+                        )
+                    }
                     advance()
                     let arguments = parseArguments()
                     expr = makeCall(field, target: expr, arguments: arguments, at: fieldToken.start)
@@ -74,6 +81,11 @@ extension ParserState {
             syntaxError("keyword \(token.kind.displayName) cannot be a field name; quote it as `\(text(token))`")
             advance()
             return (text(token), false)
+        case .invalid, .intLiteral, .uintLiteral, .doubleLiteral, .stringLiteral, .bytesLiteral:
+            // It stands where the name should be: report it and read on after it.
+            syntaxError("expected a field name \(context), found \(describe(token))")
+            advance()
+            return ("", false)
         default:
             syntaxError("expected a field name \(context), found \(describe(token))")
             return ("", false)
@@ -127,16 +139,15 @@ extension ParserState {
         default:
             if token.kind == .dot {
                 syntaxError("expected an identifier after the leading '.', found \(describe(tokens[min(position + 1, tokens.count - 1)]))")
-                advance()
+                while kind == .dot { advance() }
+                if kind.canStartExpression { return parsePrimary() }
             } else {
                 syntaxError("expected an expression, found \(describe(token))")
                 if !token.kind.isClosingOrSeparator {
                     advance()
                     // A stray operator (`a + * b`): read on from the next operand, so the rest of the
                     // input does not look misplaced too.
-                    if kind.canStartExpression && !(token.kind.canStartExpression) {
-                        _ = parsePrimary()
-                    }
+                    if kind.canStartExpression { _ = parseUnary() }
                 }
             }
             return (errorNode(token.start), nil)

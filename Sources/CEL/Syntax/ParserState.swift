@@ -33,6 +33,7 @@ struct ParserState {
             syntaxError("unexpected \(describe(current)) after the end of the expression")
             // Skip what cannot start an expression, then parse on to find any later errors.
             while kind != .endOfInput && !kind.canStartExpression { advance() }
+            if kind == .endOfInput { break }
             let before = position
             _ = parseExpr()
             if position == before { advance() }
