@@ -22,8 +22,14 @@ struct ParserState {
         self.options = options
         let (tokens, diagnostics) = Lexer.tokenize(source)
         self.tokens = tokens
-        self.diagnostics = diagnostics
-        if diagnostics.count >= options.maxDiagnostics { stopped = true }
+        if diagnostics.count >= options.maxDiagnostics {
+            let kept = Array(diagnostics.prefix(options.maxDiagnostics))
+            self.diagnostics = kept
+            self.diagnostics.append(Self.tooManyErrors(options.maxDiagnostics, at: kept.last?.range ?? 0..<0))
+            stopped = true
+        } else {
+            self.diagnostics = diagnostics
+        }
     }
 
     /// Parses the whole input as one expression; text after it is reported, then parsed for more errors.
@@ -129,15 +135,13 @@ struct ParserState {
         guard !stopped else { return }
         diagnostics.append(CELDiagnostic(code: code, message: message, range: range))
         if diagnostics.count >= options.maxDiagnostics {
-            diagnostics.append(
-                CELDiagnostic(
-                    code: .limitExceeded,
-                    message: "too many errors; stopped after \(options.maxDiagnostics)",
-                    range: range
-                )
-            )
+            diagnostics.append(Self.tooManyErrors(options.maxDiagnostics, at: range))
             stopped = true
         }
+    }
+
+    private static func tooManyErrors(_ limit: Int, at range: Range<Int>) -> CELDiagnostic {
+        CELDiagnostic(code: .limitExceeded, message: "too many errors; stopped after \(limit)", range: range)
     }
 
     /// Reports a syntax error at the current token, once per token: the errors that follow from an
@@ -227,6 +231,11 @@ struct ParserState {
                 return
             }
             syntaxError("expected ',' or \(closer.displayName) in \(what), found \(describe(current))")
+            if kind == .rightParen || kind == .rightBracket || kind == .rightBrace {
+                // The wrong closing bracket: most likely meant to close this sequence.
+                advance()
+                return
+            }
             skipBalanced(stoppingAt: [.comma, closer])
             if kind == .comma {
                 advance()

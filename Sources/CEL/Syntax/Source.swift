@@ -27,6 +27,11 @@ public struct Source: Sendable {
         public var line: Int
         /// The 1-based column, counted in Unicode scalars from the start of the line.
         public var column: Int
+        /// Creates a location.
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
         public var description: String { "\(line):\(column)" }
     }
 
