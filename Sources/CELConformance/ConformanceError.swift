@@ -9,5 +9,6 @@ public struct ConformanceError: Error, Sendable, Hashable, CustomStringConvertib
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

@@ -10,8 +10,9 @@ extension ConformanceRunner {
         let result = parser.parse(test.expr)
         if test.expectsParseError {
             if result.hasErrors { return .passed }
-            let expected = test.expectedErrorMessages.map { "expected error: \($0)" }
-            return .failed((["expected a parse error, but the expression parsed", "expr: \(test.expr)"] + expected).joined(separator: "\n"))
+            var lines = ["expected a parse error, but the expression parsed", "expr: \(test.expr)"]
+            lines += test.expectedErrorMessages.map { "expected error: \($0)" }
+            return .failed(lines.joined(separator: "\n"))
         }
         guard result.hasErrors else { return .passed }
         let errors = result.diagnostics.filter { $0.severity == .error }

@@ -60,7 +60,9 @@ public struct ConformanceSkipList: Sendable, Hashable {
     public init(parsing text: String, source: String = "skip list") throws(ConformanceError) {
         var entries: [Entry] = []
         var seen: [String: Int] = [:]
-        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        // "\r\n" is one Character, so it needs its own case.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, rawLine) in lines.enumerated() {
             let lineNumber = index + 1
             let line = Self.trimmed(rawLine)
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -71,7 +71,9 @@ public struct ConformanceTest: Sendable, Hashable {
         for candidate in ConformanceResultKind.allCases where candidate != .none {
             guard let field = try message.singular(candidate.fieldName) else { continue }
             if let kindField {
-                throw field.error("a test has one expected result, but '\(kindField.name)' and '\(field.name)' are both given")
+                throw field.error(
+                    "a test has one expected result, but '\(kindField.name)' and '\(field.name)' are both given"
+                )
             }
             guard field.value.message != nil else {
                 throw field.error("field '\(field.name)' expects a message")

@@ -8,6 +8,9 @@ struct TextProtoLexer: Sendable {
     private var offset = 0
     private var line = 1
     private var lineStart = 0
+    /// An offset on the current line whose column is `countedColumn` (see `column(at:)`).
+    private var countedOffset = 0
+    private var countedColumn = 1
 
     /// Creates a lexer over UTF-8 text.
     init(bytes: [UInt8]) {
@@ -52,14 +55,19 @@ struct TextProtoLexer: Sendable {
     }
 
     /// The 1-based column of a byte offset on the current line.
-    private func column(at position: Int) -> Int {
-        var column = 1
-        var index = lineStart
-        while index < position {
-            if bytes[index] & 0xC0 != 0x80 { column += 1 }
-            index += 1
+    ///
+    /// Columns are asked for in increasing order, so counting resumes from the last answer: a document
+    /// on one very long line still lexes in linear time.
+    private mutating func column(at position: Int) -> Int {
+        if countedOffset < lineStart || countedOffset > position {
+            countedOffset = lineStart
+            countedColumn = 1
         }
-        return column
+        while countedOffset < position {
+            if bytes[countedOffset] & 0xC0 != 0x80 { countedColumn += 1 }
+            countedOffset += 1
+        }
+        return countedColumn
     }
 
     private mutating func skipTrivia() {
@@ -98,7 +106,8 @@ struct TextProtoLexer: Sendable {
     private mutating func lexNumber(line: Int, column: Int) throws(TextProtoError) -> String {
         let start = offset
         let isHex =
-            bytes[offset] == UInt8(ascii: "0") && offset + 1 < bytes.count && bytes[offset + 1] | 0x20 == UInt8(ascii: "x")
+            bytes[offset] == UInt8(ascii: "0") && offset + 1 < bytes.count
+            && bytes[offset + 1] | 0x20 == UInt8(ascii: "x")
         while offset < bytes.count {
             let byte = bytes[offset]
             if Self.isIdentifierStart(byte) || Self.isDigit(byte) || byte == UInt8(ascii: ".") {
@@ -217,7 +226,9 @@ struct TextProtoLexer: Sendable {
         case UInt8(ascii: "0")...UInt8(ascii: "7"):
             var value = UInt32(letter - UInt8(ascii: "0"))
             var count = 1
-            while count < 3, offset < bytes.count, bytes[offset] >= UInt8(ascii: "0"), bytes[offset] <= UInt8(ascii: "7") {
+            while count < 3, offset < bytes.count, bytes[offset] >= UInt8(ascii: "0"),
+                bytes[offset] <= UInt8(ascii: "7")
+            {
                 value = value * 8 + UInt32(bytes[offset] - UInt8(ascii: "0"))
                 offset += 1
                 count += 1
@@ -232,12 +243,16 @@ struct TextProtoLexer: Sendable {
             var value = first.value
             if width == 4, (0xD800...0xDBFF).contains(value) {
                 guard let combined = lowSurrogate(after: value) else {
-                    throw failure("\\u\(Self.hex(value, width: 4)) is a high surrogate without a following low surrogate")
+                    throw failure(
+                        "\\u\(Self.hex(value, width: 4)) is a high surrogate without a following low surrogate"
+                    )
                 }
                 value = combined
             }
             guard let scalar = Unicode.Scalar(value) else {
-                throw failure("escape \\\(Character(Unicode.Scalar(letter)))\(Self.hex(value, width: width)) is not a Unicode scalar value")
+                throw failure(
+                    "escape \\\(Character(Unicode.Scalar(letter)))\(Self.hex(value, width: width)) is not a Unicode scalar value"
+                )
             }
             UTF8.encode(scalar) { decoded.append($0) }
         default:

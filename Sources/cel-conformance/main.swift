@@ -13,7 +13,7 @@ do {
     command = try ConformanceCommand.parse(Array(CommandLine.arguments.dropFirst()))
 } catch {
     printError("cel-conformance: \(error)")
-    printError(ConformanceCommand.usage)
+    printError("run 'cel-conformance --help' for usage")
     exit(2)
 }
 

@@ -1,0 +1,50 @@
+import CELConformance
+import Testing
+
+/// The error parsing `arguments` throws, recording an issue when it parses.
+private func usageError(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    do {
+        let command = try ConformanceCommand.parse(arguments)
+        Issue.record("expected a usage error, got \(command)", sourceLocation: sourceLocation)
+        return nil
+    } catch {
+        return error.message
+    }
+}
+
+@Suite("ConformanceCommand")
+struct ConformanceCommandTests {
+    @Test("mode, skips and paths")
+    func run() throws {
+        #expect(
+            try ConformanceCommand.parse(["--mode", "parse", "--skips", "s.txt", "a", "b"])
+                == .run(mode: .parse, skipsPath: "s.txt", paths: ["a", "b"])
+        )
+        #expect(
+            try ConformanceCommand.parse(["a", "--mode=parse", "--skips=s.txt"])
+                == .run(mode: .parse, skipsPath: "s.txt", paths: ["a"])
+        )
+        #expect(try ConformanceCommand.parse(["dir"]) == .run(mode: .parse, skipsPath: nil, paths: ["dir"]))
+        #expect(
+            try ConformanceCommand.parse(["--", "--odd-name"])
+                == .run(mode: .parse, skipsPath: nil, paths: ["--odd-name"])
+        )
+    }
+
+    @Test("help wins")
+    func help() throws {
+        #expect(try ConformanceCommand.parse(["--help"]) == .help)
+        #expect(try ConformanceCommand.parse(["a", "-h"]) == .help)
+        #expect(ConformanceCommand.usage.contains("--mode MODE"))
+    }
+
+    @Test("usage errors")
+    func errors() {
+        #expect(usageError(["--mode", "eval", "a"])?.contains("unknown mode 'eval'") == true)
+        #expect(usageError(["--mode"])?.contains("--mode needs a value") == true)
+        #expect(usageError(["--skips"])?.contains("--skips needs a value") == true)
+        #expect(usageError(["--verbose", "a"])?.contains("unknown option '--verbose'") == true)
+        #expect(usageError([])?.contains("no PATH") == true)
+        #expect(usageError(["--mode", "parse"])?.contains("no PATH") == true)
+    }
+}

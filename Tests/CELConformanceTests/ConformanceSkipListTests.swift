@@ -1,0 +1,71 @@
+import CELConformance
+import Testing
+
+@Suite("ConformanceSkipList")
+struct ConformanceSkipListTests {
+    private let id = ConformanceTestID(file: "string_ext", section: "format", test: "fixed point formatting clause")
+
+    @Test("entries, comments and blank lines")
+    func parsing() throws {
+        let list = try ConformanceSkipList(
+            parsing: """
+                # comment
+
+                string_ext/format/fixed point formatting clause  needs the strings extension
+                dynamic/dyntype NaN/infinity support/*\tnot yet
+                  basic/*    whole file   \r
+                """
+        )
+        #expect(
+            list.entries.map(\.pattern) == [
+                "string_ext/format/fixed point formatting clause", "dynamic/dyntype NaN/infinity support/*", "basic/*",
+            ]
+        )
+        #expect(list.entries.map(\.reason) == ["needs the strings extension", "not yet", "whole file"])
+        #expect(list.entries.map(\.line) == [3, 4, 5])
+        #expect(list.entries.map(\.file) == ["string_ext", "dynamic", "basic"])
+    }
+
+    @Test("exact, section and file patterns")
+    func matching() {
+        #expect(ConformanceSkipList.Entry(pattern: id.description, reason: "r").matches(id))
+        #expect(ConformanceSkipList.Entry(pattern: "string_ext/format/*", reason: "r").matches(id))
+        #expect(ConformanceSkipList.Entry(pattern: "string_ext/*", reason: "r").matches(id))
+        #expect(!ConformanceSkipList.Entry(pattern: "string_ext/form/*", reason: "r").matches(id))
+        #expect(!ConformanceSkipList.Entry(pattern: "string/*", reason: "r").matches(id))
+        #expect(!ConformanceSkipList.Entry(pattern: "string_ext/format/fixed", reason: "r").matches(id))
+        let slashed = ConformanceTestID(file: "dynamic", section: "dyntype NaN/infinity support", test: "t")
+        #expect(
+            ConformanceSkipList.Entry(pattern: "dynamic/dyntype NaN/infinity support/*", reason: "r").matches(slashed)
+        )
+        #expect(!ConformanceSkipList.Entry(pattern: "dynamic/dyntype NaN/*", reason: "r").matches(slashed))
+    }
+
+    @Test("the first matching entry gives the reason")
+    func lookup() throws {
+        let list = try ConformanceSkipList(parsing: "string_ext/*  first\nstring_ext/format/*  second")
+        #expect(list.entry(for: id)?.reason == "first")
+        #expect(list.entry(for: ConformanceTestID(file: "basic", section: "s", test: "t")) == nil)
+    }
+
+    @Test(
+        "malformed lists name the line",
+        arguments: [
+            ("a/b/c", "1: 'a/b/c' has no reason"),
+            ("# c\na/b/c reason with one space", "2: 'a/b/c reason with one space' has no reason"),
+            ("a/b  reason", "1: 'a/b' is not"),
+            ("*/b/c  reason", "is not file/section/test"),
+            ("a//c  reason", "is not"),
+            ("a/b/c  one\na/b/c  two", "2: 'a/b/c' is already listed on line 1"),
+        ]
+    )
+    func malformed(text: String, fragment: String) {
+        do {
+            _ = try ConformanceSkipList(parsing: text, source: "skips.txt")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.hasPrefix("skips.txt:"))
+            #expect(error.message.contains(fragment), "\(error)")
+        }
+    }
+}
