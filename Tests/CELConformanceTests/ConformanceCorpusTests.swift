@@ -8,32 +8,10 @@ import Testing
 /// missing corpus fails the test: conformance is a test, not a report.
 @Suite("Conformance corpus")
 struct ConformanceCorpusTests {
-    /// The repository root, three levels above this file.
-    private static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The cel-spec checkout.
-    private static var celSpecDirectory: URL {
-        if let override = ProcessInfo.processInfo.environment["CEL_SPEC_DIR"], !override.isEmpty {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/cel-spec")
-    }
-
     @Test("parse mode: the parser accepts the corpus and rejects what it should")
     func parseMode() throws {
-        let corpus = Self.celSpecDirectory.appendingPathComponent("tests/simple/testdata").standardizedFileURL.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: corpus, isDirectory: &isDirectory), isDirectory.boolValue else {
-            Issue.record(
-                """
-                the CEL conformance corpus is missing: looked for the directory \(corpus) \
-                (set CEL_SPEC_DIR to the cel-spec directory)
-                """
-            )
-            return
-        }
-        let skipsPath = Self.repositoryRoot.appendingPathComponent("conformance/skips.txt").path
+        guard let corpus = CorpusLocation.upstreamCorpus() else { return }
+        let skipsPath = CorpusLocation.repositoryRoot.appendingPathComponent("conformance/skips.txt").path
         let skips =
             FileManager.default.fileExists(atPath: skipsPath)
             ? try ConformanceSkipList(contentsOf: skipsPath) : ConformanceSkipList()
@@ -45,5 +23,13 @@ struct ConformanceCorpusTests {
         #expect(report.unusedSkips.isEmpty, "stale skip entries: \(report.unusedSkips)")
         #expect(report.passed + report.failed > 1500, "only \(report.passed + report.failed) tests ran")
         #expect(report.files.count >= 25, "only \(report.files.count) corpus files found in \(corpus)")
+    }
+
+    @Test("parse mode: our own corpus, including the inputs that must be rejected")
+    func ownCorpusParseMode() throws {
+        let report = try ConformanceRunner(mode: .parse).run(paths: [CorpusLocation.ownCorpus])
+        let problems = report.lines.filter { $0.hasPrefix("FAIL") || $0.hasPrefix("    ") }
+        #expect(report.failed == 0, "\(report.summary)\n\(problems.joined(separator: "\n"))")
+        #expect(report.passed > 50, "only \(report.passed) tests ran")
     }
 }
