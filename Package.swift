@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CELTests",
-            dependencies: ["CEL"],
+            dependencies: ["CEL", "CPCRE2"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
