@@ -13,6 +13,9 @@ if [ ! -d "$corpus" ]; then
     exit 1
 fi
 
-swift build --build-tests
+# Style (../shared/STYLE.md §3.14): formatting and the no-force-unwrap rules, then a build that fails
+# when a target imports a module it does not declare as a dependency (the layering rule).
+swift format lint --strict --recursive Sources Tests Package.swift
+swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build
 swift run cel-conformance --mode parse --skips conformance/skips.txt "$corpus" conformance/testdata

@@ -55,7 +55,13 @@ enum CorpusLocation {
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             for section in file.sections {
                 for test in section.tests {
-                    out.append(Expression(id: "\(name)/\(section.name)/\(test.name)", expr: test.expr, macros: !test.disableMacros))
+                    out.append(
+                        Expression(
+                            id: "\(name)/\(section.name)/\(test.name)",
+                            expr: test.expr,
+                            macros: !test.disableMacros
+                        )
+                    )
                 }
             }
         }

@@ -29,7 +29,9 @@ struct ParserCorpusTests {
             }
             let second = parser.parse(text)
             guard let reparsed = second.parsed else {
-                Issue.record("\(expression.id): the unparsed text \(text) does not parse:\n\(second.diagnostics.rendered(in: second.source))")
+                Issue.record(
+                    "\(expression.id): the unparsed text \(text) does not parse:\n\(second.diagnostics.rendered(in: second.source))"
+                )
                 continue
             }
             #expect(printer.print(reparsed) == printer.print(first), "\(expression.id): \(expression.expr) -> \(text)")
@@ -120,7 +122,10 @@ struct ParserCorpusTests {
                 rejected += 1
                 #expect(result.hasErrors, "round \(round): no tree and no error for \(text)")
                 for diagnostic in result.diagnostics {
-                    #expect(diagnostic.range.lowerBound >= 0 && diagnostic.range.lowerBound <= length, "round \(round): \(text)")
+                    #expect(
+                        diagnostic.range.lowerBound >= 0 && diagnostic.range.lowerBound <= length,
+                        "round \(round): \(text)"
+                    )
                     #expect(!diagnostic.message.isEmpty)
                 }
                 let rendered = result.diagnostics.rendered(in: result.source)

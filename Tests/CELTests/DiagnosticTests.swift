@@ -6,11 +6,13 @@ struct DiagnosticTests {
     @Test func renderingShowsLineColumnAndCaret() {
         let result = Parser().parse("a &&\n  b +  * c", sourceName: "policy.yaml")
         #expect(result.parsed == nil)
-        #expect(result.diagnostics.rendered(in: result.source) == """
-            policy.yaml:2:8: syntax_error: expected an expression, found '*'
-             |   b +  * c
-             |        ^
-            """)
+        #expect(
+            result.diagnostics.rendered(in: result.source) == """
+                policy.yaml:2:8: syntax_error: expected an expression, found '*'
+                 |   b +  * c
+                 |        ^
+                """
+        )
     }
 
     @Test func columnsCountCharactersNotBytes() {
@@ -47,7 +49,9 @@ struct DiagnosticTests {
 
     @Test func chainsCountTowardsDepth() {
         let options = ParserOptions(maxNestingDepth: 40)
-        #expect(Parser(options: options).parse(Array(repeating: "a", count: 32).joined(separator: " || ")).parsed != nil)
+        #expect(
+            Parser(options: options).parse(Array(repeating: "a", count: 32).joined(separator: " || ")).parsed != nil
+        )
         let long = Array(repeating: "a", count: 100).joined(separator: " + ")
         #expect(Parser(options: options).parse(long).diagnostics.map(\.code) == [.limitExceeded])
         let selects = "a" + String(repeating: ".b", count: 100)
@@ -67,7 +71,8 @@ struct DiagnosticTests {
         let maps = String(repeating: "{1: ", count: 12) + "1" + String(repeating: "}", count: 12)
         let indexes = "a" + String(repeating: "[0]", count: 12)
         for text in [
-            Array(repeating: "a", count: 32).joined(separator: " && "), "f(\(args))", "[\(args)]", ternaries, calls, lists,
+            Array(repeating: "a", count: 32).joined(separator: " && "), "f(\(args))", "[\(args)]", ternaries, calls,
+            lists,
             maps, indexes, Array(repeating: "1", count: 25).joined(separator: " * "),
         ] {
             let result = parser.parse(text)

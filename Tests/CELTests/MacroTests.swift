@@ -7,7 +7,10 @@ struct MacroTests {
     func comprehension(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> Comprehension? {
         let result = Parser().parse(text)
         guard let parsed = result.parsed, case .comprehension(let c) = parsed.expr.kind else {
-            Issue.record("\(text) did not expand to a comprehension: \(result.diagnostics.rendered(in: result.source))", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(text) did not expand to a comprehension: \(result.diagnostics.rendered(in: result.source))",
+                sourceLocation: sourceLocation
+            )
             return nil
         }
         #expect(parsed.macroCalls[parsed.expr.id] != nil, "the macro call is recorded", sourceLocation: sourceLocation)
@@ -98,7 +101,10 @@ struct MacroTests {
     }
 
     @Test func twoVariableForms() {
-        for form in ["m.all(k, v, v > 0)", "m.exists(k, v, v > 0)", "l.transformList(i, v, v * i)", "l.transformList(i, v, i > 0, v)"] {
+        for form in [
+            "m.all(k, v, v > 0)", "m.exists(k, v, v > 0)", "l.transformList(i, v, v * i)",
+            "l.transformList(i, v, i > 0, v)",
+        ] {
             guard let c = comprehension(form) else { continue }
             #expect(c.iterVar2 != nil, "\(form)")
         }
@@ -131,24 +137,38 @@ struct MacroTests {
 
     @Test func optionalMaps() {
         let map = outline("o.optMap(v, v + 1)")
-        #expect(map.hasPrefix("call _?_:_\n  call hasValue\n    target: ident o\n  call optional.of\n    comprehension (#unused) accumulator v\n"))
+        #expect(
+            map.hasPrefix(
+                "call _?_:_\n  call hasValue\n    target: ident o\n  call optional.of\n    comprehension (#unused) accumulator v\n"
+            )
+        )
         let flat = outline("o.optFlatMap(v, f(v))")
-        #expect(flat.hasPrefix("call _?_:_\n  call hasValue\n    target: ident o\n  comprehension (#unused) accumulator v\n"))
+        #expect(
+            flat.hasPrefix(
+                "call _?_:_\n  call hasValue\n    target: ident o\n  comprehension (#unused) accumulator v\n"
+            )
+        )
         #expect(flat.contains("call optional.none\n"))
     }
 
     @Test func block() {
-        #expect(outline("cel.block([1, cel.index(0) + 1], cel.index(1))") == """
-            call cel.@block
-              list
-                literal 1
-                call _+_
-                  ident @index0
-                  literal 1
-              ident @index1
+        #expect(
+            outline("cel.block([1, cel.index(0) + 1], cel.index(1))") == """
+                call cel.@block
+                  list
+                    literal 1
+                    call _+_
+                      ident @index0
+                      literal 1
+                  ident @index1
 
-            """)
-        #expect(outline("[1].exists(cel.iterVar(0, 1), cel.iterVar(0, 1) > cel.accuVar(0, 1))").contains("comprehension (@it:0:1) accumulator @result"))
+                """
+        )
+        #expect(
+            outline("[1].exists(cel.iterVar(0, 1), cel.iterVar(0, 1) > cel.accuVar(0, 1))").contains(
+                "comprehension (@it:0:1) accumulator @result"
+            )
+        )
         expectDiagnostics("cel.block(1️⃣x, 1)", [.invalidMacro])
         expectDiagnostics("cel.index(1️⃣-1)", [.invalidMacro])
         expectDiagnostics("cel.iterVar(0, 1️⃣'a')", [.invalidMacro])

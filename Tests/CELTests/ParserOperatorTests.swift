@@ -12,7 +12,8 @@ struct ParserOperatorTests {
 
     func render(_ expr: Expr) -> String {
         switch expr.kind {
-        case .call(let function, nil, let arguments) where function.hasPrefix("_") || function.hasSuffix("_") || function == "@in":
+        case .call(let function, nil, let arguments)
+        where function.hasPrefix("_") || function.hasSuffix("_") || function == "@in":
             return "\(function)(" + arguments.map(render).joined(separator: ", ") + ")"
         case .literal(let value): return value.celText
         case .identifier(let name): return name
@@ -44,7 +45,9 @@ struct ParserOperatorTests {
     }
 
     @Test func everyRelationOperator() {
-        for (symbol, function) in [("<", "_<_"), ("<=", "_<=_"), (">", "_>_"), (">=", "_>=_"), ("==", "_==_"), ("!=", "_!=_"), ("in", "@in")] {
+        for (symbol, function) in [
+            ("<", "_<_"), ("<=", "_<=_"), (">", "_>_"), (">=", "_>=_"), ("==", "_==_"), ("!=", "_!=_"), ("in", "@in"),
+        ] {
             #expect(grouped("a \(symbol) b") == "\(function)(a, b)")
         }
     }
@@ -83,7 +86,9 @@ struct ParserMemberTests {
     @Test func selectionAndIndex() {
         #expect(outline("a.b.c") == "select c\n  select b\n    ident a\n")
         #expect(outline("a[0]") == "call _[_]\n  ident a\n  literal 0\n")
-        #expect(outline("a[b][c].d") == "select d\n  call _[_]\n    call _[_]\n      ident a\n      ident b\n    ident c\n")
+        #expect(
+            outline("a[b][c].d") == "select d\n  call _[_]\n    call _[_]\n      ident a\n      ident b\n    ident c\n"
+        )
         #expect(normalized("(a + b).c") == "(a + b).c")
     }
 
@@ -117,7 +122,10 @@ struct ParserMemberTests {
 
     @Test func maps() {
         #expect(outline("{}") == "map\n")
-        #expect(outline("{'a': 1, 2: b,}") == "map\n  entry\n    key: literal \"a\"\n    value: literal 1\n  entry\n    key: literal 2\n    value: ident b\n")
+        #expect(
+            outline("{'a': 1, 2: b,}")
+                == "map\n  entry\n    key: literal \"a\"\n    value: literal 1\n  entry\n    key: literal 2\n    value: ident b\n"
+        )
         expectDiagnostics("{'a' 1️⃣1}", [.syntaxError])
         expectDiagnostics("{'a': 1️⃣}", [.syntaxError])
         expectDiagnostics("{'a': 1, 1️⃣:2}", [.syntaxError])
@@ -137,7 +145,10 @@ struct ParserMemberTests {
 
     @Test func reservedWords() {
         // Reserved words are fine as fields, receiver functions and message fields ...
-        for word in ["as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"] {
+        for word in [
+            "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
+            "namespace", "return", "var", "void", "while",
+        ] {
             #expect(Parser().parse("a.\(word)").parsed != nil, "a.\(word)")
             #expect(Parser().parse("a.\(word)()").parsed != nil, "a.\(word)()")
             #expect(Parser().parse("Msg{\(word): 1}").parsed != nil, "Msg{\(word): 1}")

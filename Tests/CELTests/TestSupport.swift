@@ -23,7 +23,10 @@ func normalized(_ text: String, macros: Bool = true) -> String {
 func literal(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> Literal? {
     let result = Parser().parse(text)
     guard let parsed = result.parsed else {
-        Issue.record("\(text) did not parse: \(result.diagnostics.rendered(in: result.source))", sourceLocation: sourceLocation)
+        Issue.record(
+            "\(text) did not parse: \(result.diagnostics.rendered(in: result.source))",
+            sourceLocation: sourceLocation
+        )
         return nil
     }
     guard case .literal(let value) = parsed.expr.kind else {

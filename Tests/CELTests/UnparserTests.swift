@@ -54,7 +54,11 @@ struct UnparserTests {
     @Test func refusesTreesWithoutSyntax() throws {
         let error = Expr(id: 1, offset: 0, kind: .error)
         #expect(throws: Unparser.Failure.self) { try Unparser().unparse(error) }
-        let internalCall = Expr(id: 1, offset: 0, kind: .call(function: "@not_strictly_false", target: nil, arguments: []))
+        let internalCall = Expr(
+            id: 1,
+            offset: 0,
+            kind: .call(function: "@not_strictly_false", target: nil, arguments: [])
+        )
         #expect(throws: Unparser.Failure.self) { try Unparser().unparse(internalCall) }
         // A comprehension with no recorded macro call.
         let result = Parser().parse("l.all(x, x)")

@@ -10,8 +10,11 @@ public struct CELDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// Stable machine-readable codes, for tooling and tests.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code as written in reports, such as `syntax_error`.
         public var rawValue: String
+        /// Creates a code; use the static members for the parser's own.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The raw value.
         public var description: String { rawValue }
 
         /// A token the grammar does not allow at this place.
@@ -45,6 +48,7 @@ public struct CELDiagnostic: Sendable, Hashable, CustomStringConvertible {
         self.range = range
     }
 
+    /// A one-line summary, without the source line.
     public var description: String { "\(severity.rawValue) \(code): \(message) at offset \(range.lowerBound)" }
 
     /// Renders the diagnostic as `name:line:col: code: message`, then the source line and a caret

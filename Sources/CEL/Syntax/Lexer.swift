@@ -174,7 +174,9 @@ struct Lexer {
 
     private mutating func number() -> Token {
         let start = index
-        if bytes[index] == UInt8(ascii: "0"), byte(at: index + 1) == UInt8(ascii: "x") || byte(at: index + 1) == UInt8(ascii: "X") {
+        if bytes[index] == UInt8(ascii: "0"),
+            byte(at: index + 1) == UInt8(ascii: "x") || byte(at: index + 1) == UInt8(ascii: "X")
+        {
             index += 2
             let digitsStart = index
             while index < bytes.count, bytes[index].isHexDigit { index += 1 }
@@ -264,14 +266,19 @@ struct Lexer {
         index += 1
         while index < bytes.count, bytes[index] != UInt8(ascii: "`") {
             let c = bytes[index]
-            guard c.isIdentifierContinue || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "/") || c == UInt8(ascii: " ") else {
+            guard
+                c.isIdentifierContinue || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "/")
+                    || c == UInt8(ascii: " ")
+            else {
                 // Resume after the offending character so the rest of the input is still read.
                 report(
                     .invalidToken,
                     "a quoted identifier may hold only letters, digits, '_', '.', '-', '/' and spaces",
                     index..<(index + 1)
                 )
-                while index < bytes.count, bytes[index] != UInt8(ascii: "`"), bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "`"), bytes[index] != UInt8(ascii: "\n") {
+                    index += 1
+                }
                 if byte(at: index) == UInt8(ascii: "`") { index += 1 }
                 return token(.invalid, start)
             }
@@ -293,10 +300,12 @@ struct Lexer {
 extension UInt8 {
     var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     var isHexDigit: Bool {
-        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
+        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
     }
     var isIdentifierStart: Bool {
-        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z"))
+            || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z"))
             || self == UInt8(ascii: "_")
     }
     var isIdentifierContinue: Bool { isIdentifierStart || isDigit }

@@ -48,7 +48,9 @@ enum LiteralDecoder {
             let kind = i + 1 < content.upperBound ? source[i + 1] : 0
             i += 2
             func fail(_ message: String) -> Result<Quoted, Failure> {
-                .failure(Failure(code: .invalidToken, message: message, range: escapeStart..<min(i, content.upperBound)))
+                .failure(
+                    Failure(code: .invalidToken, message: message, range: escapeStart..<min(i, content.upperBound))
+                )
             }
             switch kind {
             case UInt8(ascii: "a"): out.append(0x07)

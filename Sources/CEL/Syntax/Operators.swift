@@ -1,22 +1,40 @@
 /// The function names operators are parsed into, spelled exactly as cel-spec and cel-go spell them.
 public enum Operators {
+    /// `c ? a : b`
     public static let conditional = "_?_:_"
+    /// `a && b`
     public static let logicalAnd = "_&&_"
+    /// `a || b`
     public static let logicalOr = "_||_"
+    /// `!a`
     public static let logicalNot = "!_"
+    /// `-a`
     public static let negate = "-_"
+    /// `a == b`
     public static let equals = "_==_"
+    /// `a != b`
     public static let notEquals = "_!=_"
+    /// `a < b`
     public static let less = "_<_"
+    /// `a <= b`
     public static let lessEquals = "_<=_"
+    /// `a > b`
     public static let greater = "_>_"
+    /// `a >= b`
     public static let greaterEquals = "_>=_"
+    /// `a in b`
     public static let `in` = "@in"
+    /// `a + b`
     public static let add = "_+_"
+    /// `a - b`
     public static let subtract = "_-_"
+    /// `a * b`
     public static let multiply = "_*_"
+    /// `a / b`
     public static let divide = "_/_"
+    /// `a % b`
     public static let modulo = "_%_"
+    /// `a[b]`
     public static let index = "_[_]"
     /// `a[?b]`: optional indexing.
     public static let optionalIndex = "_[?_]"

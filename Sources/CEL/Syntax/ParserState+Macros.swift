@@ -139,14 +139,26 @@ extension ParserState {
         case .map(let entries):
             kind = .map(
                 entries: entries.map {
-                    MapEntry(id: allocateID(), offset: $0.offset, key: renumbered($0.key), value: renumbered($0.value), isOptional: $0.isOptional)
+                    MapEntry(
+                        id: allocateID(),
+                        offset: $0.offset,
+                        key: renumbered($0.key),
+                        value: renumbered($0.value),
+                        isOptional: $0.isOptional
+                    )
                 }
             )
         case .message(let typeName, let fields):
             kind = .message(
                 typeName: typeName,
                 fields: fields.map {
-                    FieldInitializer(id: allocateID(), offset: $0.offset, field: $0.field, value: renumbered($0.value), isOptional: $0.isOptional)
+                    FieldInitializer(
+                        id: allocateID(),
+                        offset: $0.offset,
+                        field: $0.field,
+                        value: renumbered($0.value),
+                        isOptional: $0.isOptional
+                    )
                 }
             )
         case .comprehension(let c):
@@ -354,7 +366,10 @@ extension ParserState {
     /// `cel.block([e0, e1, ...], result)`: the list of shared subexpressions must be a list literal.
     private mutating func expandBlock(_ arguments: [Expr], at offset: Int32) -> Expr {
         guard case .list = arguments[0].kind else {
-            return macroError("cel.block() needs a list literal of subexpressions as its first argument", at: arguments[0])
+            return macroError(
+                "cel.block() needs a list literal of subexpressions as its first argument",
+                at: arguments[0]
+            )
         }
         return call(Operators.block, arguments, at: offset)
     }

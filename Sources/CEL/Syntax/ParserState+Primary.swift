@@ -138,7 +138,9 @@ extension ParserState {
             return (errorNode(token.start), nil)
         default:
             if token.kind == .dot {
-                syntaxError("expected an identifier after the leading '.', found \(describe(tokens[min(position + 1, tokens.count - 1)]))")
+                syntaxError(
+                    "expected an identifier after the leading '.', found \(describe(tokens[min(position + 1, tokens.count - 1)]))"
+                )
                 while kind == .dot { advance() }
                 if kind.canStartExpression { return parsePrimary() }
             } else {
@@ -210,7 +212,11 @@ extension ParserState {
             return node(offset, .literal(.double(value)))
         case .uintLiteral:
             guard let value = LiteralDecoder.magnitude(source, range) else {
-                report(.literalOutOfRange, "uint literal \(text(token)) is out of range (the largest is 18446744073709551615u)", reportRange)
+                report(
+                    .literalOutOfRange,
+                    "uint literal \(text(token)) is out of range (the largest is 18446744073709551615u)",
+                    reportRange
+                )
                 return errorNode(offset)
             }
             return node(offset, .literal(.uint(value)))
@@ -290,7 +296,13 @@ extension ParserState {
             state.expect(.colon, "':' after the field name")
             let value = state.parseExpr()
             fields.append(
-                FieldInitializer(id: state.allocateID(), offset: colon.start, field: field, value: value, isOptional: isOptional)
+                FieldInitializer(
+                    id: state.allocateID(),
+                    offset: colon.start,
+                    field: field,
+                    value: value,
+                    isOptional: isOptional
+                )
             )
         }
         return node(offset, .message(typeName: typeName, fields: fields))

@@ -32,6 +32,7 @@ public struct Source: Sendable {
             self.line = line
             self.column = column
         }
+        /// `line:column`.
         public var description: String { "\(line):\(column)" }
     }
 

@@ -9,6 +9,7 @@ public struct Unparser: Sendable {
         public var id: ExprID
         /// What is wrong.
         public var message: String
+        /// The failure as one line of text.
         public var description: String { "cannot unparse node #\(id): \(message)" }
     }
 
@@ -98,7 +99,9 @@ private struct Writer {
         case .list(let elements, let optionalIndices):
             var parts: [String] = []
             for (index, element) in elements.enumerated() {
-                parts.append((optionalIndices.contains(index) ? "?" : "") + (try render(element, atLeast: .conditional)))
+                parts.append(
+                    (optionalIndices.contains(index) ? "?" : "") + (try render(element, atLeast: .conditional))
+                )
             }
             return Rendered(text: "[" + parts.joined(separator: ", ") + "]", level: .member)
         case .map(let entries):
@@ -191,10 +194,12 @@ private struct Writer {
         {
             return name
         }
-        let quotable = !bytes.isEmpty && bytes.allSatisfy {
-            $0.isIdentifierContinue || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/")
-                || $0 == UInt8(ascii: " ")
-        }
+        let quotable =
+            !bytes.isEmpty
+            && bytes.allSatisfy {
+                $0.isIdentifierContinue || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/")
+                    || $0 == UInt8(ascii: " ")
+            }
         guard quotable else { throw fail(expr, "field name '\(name)' cannot be written in CEL, even quoted") }
         return "`\(name)`"
     }
