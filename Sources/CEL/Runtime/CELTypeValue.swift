@@ -1,0 +1,38 @@
+/// A CEL type as a runtime value: what `type(x)` returns and what type identifiers such as `int`
+/// evaluate to. Type values are equal when their names are.
+public struct CELTypeValue: Sendable, Hashable, CustomStringConvertible {
+    /// The type's name as CEL spells it (`int`, `list`, `google.protobuf.Timestamp`, ...).
+    public var name: String
+
+    /// Creates a type value.
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The name.
+    public var description: String { name }
+
+    public static let null = CELTypeValue(name: "null_type")
+    public static let bool = CELTypeValue(name: "bool")
+    public static let int = CELTypeValue(name: "int")
+    public static let uint = CELTypeValue(name: "uint")
+    public static let double = CELTypeValue(name: "double")
+    public static let string = CELTypeValue(name: "string")
+    public static let bytes = CELTypeValue(name: "bytes")
+    public static let list = CELTypeValue(name: "list")
+    public static let map = CELTypeValue(name: "map")
+    public static let timestamp = CELTypeValue(name: "google.protobuf.Timestamp")
+    public static let duration = CELTypeValue(name: "google.protobuf.Duration")
+    public static let type = CELTypeValue(name: "type")
+    public static let optional = CELTypeValue(name: "optional_type")
+    public static let error = CELTypeValue(name: "*error*")
+    public static let unknown = CELTypeValue(name: "*unknown*")
+    public static let dyn = CELTypeValue(name: "dyn")
+
+    /// The type values that are bound to identifiers in every environment (`int`, `list`, ...).
+    public static let builtins: [String: CELTypeValue] = [
+        "null_type": .null, "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string,
+        "bytes": .bytes, "list": .list, "map": .map, "type": .type, "optional_type": .optional, "dyn": .dyn,
+        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+    ]
+}

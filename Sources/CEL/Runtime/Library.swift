@@ -1,0 +1,109 @@
+/// How a function may be called: `f(x)`, `x.f()`, or both.
+public enum CallStyle: Sendable {
+    case global
+    case receiver
+    case both
+}
+
+/// One implementation of a function for one arity. It receives evaluated arguments (for receiver
+/// calls, the receiver first) that are neither errors nor unknowns, and returns a value, an error
+/// value for arguments it has no overload for, or for bad input.
+public enum FunctionImplementation: Sendable {
+    case unary(@Sendable (Value) -> Value)
+    case binary(@Sendable (Value, Value) -> Value)
+    case ternary(@Sendable (Value, Value, Value) -> Value)
+    case variadic(arity: Int, @Sendable ([Value]) -> Value)
+
+    /// The number of arguments, the receiver included.
+    public var arity: Int {
+        switch self {
+        case .unary: 1
+        case .binary: 2
+        case .ternary: 3
+        case .variadic(let arity, _): arity
+        }
+    }
+
+    /// Calls the implementation with an argument list of its arity.
+    @inlinable
+    public func call(_ arguments: [Value]) -> Value {
+        switch self {
+        case .unary(let f): f(arguments[0])
+        case .binary(let f): f(arguments[0], arguments[1])
+        case .ternary(let f): f(arguments[0], arguments[1], arguments[2])
+        case .variadic(_, let f): f(arguments)
+        }
+    }
+}
+
+/// Identifies an implementation: the function name, whether it is called receiver-style, and the
+/// arity (the receiver included).
+public struct FunctionKey: Sendable, Hashable {
+    public var name: String
+    public var isReceiverCall: Bool
+    public var arity: Int
+
+    /// Creates a key.
+    public init(name: String, isReceiverCall: Bool, arity: Int) {
+        self.name = name
+        self.isReceiverCall = isReceiverCall
+        self.arity = arity
+    }
+}
+
+/// Prepares a call at plan time from the arguments that are constants (`nil` for the others): returns
+/// a specialized implementation (such as `matches` with its pattern compiled once), `nil` to keep the
+/// general one, or a compile error (such as a bad pattern).
+public typealias FunctionSpecializer = @Sendable ([Value?]) -> Result<FunctionImplementation, EvalError>?
+
+/// A set of functions, as a value: environments are built by merging libraries.
+public struct Library: Sendable {
+    /// The implementations by name, style and arity.
+    public private(set) var functions: [FunctionKey: FunctionImplementation] = [:]
+    /// Plan-time specializations.
+    public private(set) var specializers: [FunctionKey: FunctionSpecializer] = [:]
+    /// Functions whose result depends only on their arguments, which the planner may fold when all
+    /// arguments are constants. Functions are pure unless defined otherwise.
+    public private(set) var impure: Set<String> = []
+
+    /// An empty library.
+    public init() {}
+
+    /// Defines a global function (`f(x)`).
+    public mutating func define(_ name: String, pure: Bool = true, _ implementation: FunctionImplementation) {
+        define(name, .global, pure: pure, implementation)
+    }
+
+    /// Defines an implementation callable in the given style. A receiver-style implementation takes the
+    /// receiver as its first argument.
+    public mutating func define(
+        _ name: String,
+        _ style: CallStyle,
+        pure: Bool = true,
+        _ implementation: FunctionImplementation
+    ) {
+        let arity = implementation.arity
+        if style != .receiver {
+            functions[FunctionKey(name: name, isReceiverCall: false, arity: arity)] = implementation
+        }
+        if style != .global {
+            functions[FunctionKey(name: name, isReceiverCall: true, arity: arity)] = implementation
+        }
+        if !pure { impure.insert(name) }
+    }
+
+    /// Registers a plan-time specializer for a function already defined.
+    public mutating func specialize(_ name: String, _ style: CallStyle, arity: Int, _ specializer: @escaping @Sendable ([Value?]) -> Result<FunctionImplementation, EvalError>?) {
+        if style != .receiver { specializers[FunctionKey(name: name, isReceiverCall: false, arity: arity)] = specializer }
+        if style != .global { specializers[FunctionKey(name: name, isReceiverCall: true, arity: arity)] = specializer }
+    }
+
+    /// This library with another's definitions added (the other's win on conflicts).
+    public func merging(_ other: Library) -> Library {
+        var merged = self
+        merged.functions.merge(other.functions) { _, new in new }
+        merged.specializers.merge(other.specializers) { _, new in new }
+        merged.impure.formUnion(other.impure)
+        return merged
+    }
+}

@@ -1,0 +1,97 @@
+/// The non-strict operators: `&&`, `||`, `?:` and the comprehension helper `@not_strictly_false`.
+///
+/// `&&` and `||` are commutative over errors and unknowns (langdef "Logical Operators"): a definite
+/// `false` (for `&&`) or `true` (for `||`) on either side decides, whatever the other side is.
+final class AndNode: Node, @unchecked Sendable {
+    let lhs: Node
+    let rhs: Node
+
+    init(id: ExprID, lhs: Node, rhs: Node) {
+        self.lhs = lhs
+        self.rhs = rhs
+        super.init(id: id)
+    }
+
+    override var inputs: [Node]? { [lhs, rhs] }
+
+    override func evaluate(_ frame: inout Frame) -> Value {
+        let a = lhs.evaluate(&frame)
+        if case .bool(false) = a { return a }
+        let b = rhs.evaluate(&frame)
+        return Self.combine(a, b, decisive: false, function: Operators.logicalAnd)
+    }
+
+    /// Combines two evaluated operands of `&&` (`decisive == false`) or `||` (`decisive == true`).
+    static func combine(_ a: Value, _ b: Value, decisive: Bool, function: String) -> Value {
+        if case .bool(let y) = b, y == decisive { return b }
+        switch (a, b) {
+        case (.bool, .bool): return a
+        case (.unknown(let x), .unknown(let y)): return .unknown(x.merging(y))
+        case (.unknown, _): return a
+        case (_, .unknown): return b
+        case (.error, _): return a
+        case (_, .error): return b
+        case (.bool, _): return .noSuchOverload(function, a, b)
+        default: return .noSuchOverload(function, a, b)
+        }
+    }
+}
+
+final class OrNode: Node, @unchecked Sendable {
+    let lhs: Node
+    let rhs: Node
+
+    init(id: ExprID, lhs: Node, rhs: Node) {
+        self.lhs = lhs
+        self.rhs = rhs
+        super.init(id: id)
+    }
+
+    override var inputs: [Node]? { [lhs, rhs] }
+
+    override func evaluate(_ frame: inout Frame) -> Value {
+        let a = lhs.evaluate(&frame)
+        if case .bool(true) = a { return a }
+        let b = rhs.evaluate(&frame)
+        return AndNode.combine(a, b, decisive: true, function: Operators.logicalOr)
+    }
+}
+
+final class ConditionalNode: Node, @unchecked Sendable {
+    let condition: Node
+    let whenTrue: Node
+    let whenFalse: Node
+
+    init(id: ExprID, condition: Node, whenTrue: Node, whenFalse: Node) {
+        self.condition = condition
+        self.whenTrue = whenTrue
+        self.whenFalse = whenFalse
+        super.init(id: id)
+    }
+
+    override func evaluate(_ frame: inout Frame) -> Value {
+        let value = condition.evaluate(&frame)
+        switch value {
+        case .bool(true): return whenTrue.evaluate(&frame)
+        case .bool(false): return whenFalse.evaluate(&frame)
+        case .error, .unknown: return value
+        default: return attributed(.noSuchOverload(Operators.conditional, value))
+        }
+    }
+}
+
+/// `@not_strictly_false(x)`: true unless `x` is `false`; errors and unknowns count as true, so a
+/// quantifier keeps looking for a decisive element.
+final class NotStrictlyFalseNode: Node, @unchecked Sendable {
+    let operand: Node
+
+    init(id: ExprID, operand: Node) {
+        self.operand = operand
+        super.init(id: id)
+    }
+
+    override func evaluate(_ frame: inout Frame) -> Value {
+        if case .bool(false) = operand.evaluate(&frame) { return .bool(false) }
+        return .bool(true)
+    }
+}

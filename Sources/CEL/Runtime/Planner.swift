@@ -1,0 +1,353 @@
+/// Turns a parsed expression into a ``Program`` once: identifiers to slots, field names to pre-hashed
+/// keys, calls to the implementations they resolve to, constants folded, constant lists and maps
+/// built, `x in [constants]` made a set probe, and specializations (such as compiled regular
+/// expressions) prepared. Nothing is looked up by name when the program runs.
+struct Planner {
+    let environment: Environment
+    let parsed: ParsedExpression
+    private var variables: [String] = []
+    private var variableSlots: [String: Int] = [:]
+    private var declared: Set<String>
+    /// Local names in scope, innermost last, with their slots.
+    private var scopes: [(name: String, slot: Int)] = []
+    private var localCount = 0
+    private var diagnostics: [CELDiagnostic] = []
+
+    init(environment: Environment, parsed: ParsedExpression) {
+        self.environment = environment
+        self.parsed = parsed
+        self.declared = Set(environment.variables)
+    }
+
+    mutating func plan() throws(CompileError) -> Program {
+        let root = plan(parsed.expr)
+        guard diagnostics.isEmpty else {
+            throw CompileError(
+                diagnostics: diagnostics.sorted { $0.range.lowerBound < $1.range.lowerBound },
+                source: parsed.source
+            )
+        }
+        return Program(parsed: parsed, root: root, variables: variables, localCount: localCount, limits: environment.limits)
+    }
+
+    // MARK: - Diagnostics
+
+    private mutating func error(_ code: CELDiagnostic.Code, _ message: String, at expr: Expr) -> Node {
+        diagnostics.append(CELDiagnostic(code: code, message: message, range: Int(expr.offset)..<Int(expr.offset) + 1))
+        return ConstantNode(id: expr.id, value: .error(.other, message))
+    }
+
+    // MARK: - Names
+
+    private func local(_ name: String) -> Int? {
+        scopes.last { $0.name == name }?.slot
+    }
+
+    private mutating func pushLocal(_ name: String) -> Int {
+        let slot = localCount
+        localCount += 1
+        scopes.append((name, slot))
+        return slot
+    }
+
+    private mutating func variable(_ name: String, id: ExprID) -> Node {
+        if let slot = variableSlots[name] { return VariableNode(id: id, slot: slot) }
+        let slot = variables.count
+        variables.append(name)
+        variableSlots[name] = slot
+        return VariableNode(id: id, slot: slot)
+    }
+
+    /// The names a (possibly qualified) name may refer to in the container, most specific first
+    /// (langdef "Name Resolution"); a leading dot means the root scope only.
+    private func candidates(_ name: String) -> [String] {
+        if name.hasPrefix(".") { return [String(name.dropFirst())] }
+        var result: [String] = []
+        var container = environment.container
+        while !container.isEmpty {
+            result.append(container + "." + name)
+            if let dot = container.lastIndex(of: ".") {
+                container = String(container[..<dot])
+            } else {
+                container = ""
+            }
+        }
+        result.append(name)
+        return result
+    }
+
+    /// A declared variable or type value the name resolves to, if any.
+    private mutating func resolveGlobal(_ name: String, id: ExprID) -> Node? {
+        for candidate in candidates(name) {
+            if declared.contains(candidate) { return variable(candidate, id: id) }
+        }
+        for candidate in candidates(name) {
+            if let type = CELTypeValue.builtins[candidate] { return ConstantNode(id: id, value: .type(type)) }
+        }
+        return nil
+    }
+
+    /// The dotted name an identifier or chain of selections spells (`a.b.c`), if it is one.
+    private func qualifiedName(_ expr: Expr) -> String? {
+        switch expr.kind {
+        case .identifier(let name): return name
+        case .select(let operand, let field, false): return qualifiedName(operand).map { $0 + "." + field }
+        default: return nil
+        }
+    }
+
+    // MARK: - Expressions
+
+    private mutating func plan(_ expr: Expr) -> Node {
+        switch expr.kind {
+        case .error:
+            return error(.syntaxError, "the expression has a syntax error here", at: expr)
+        case .literal(let literal):
+            return ConstantNode(id: expr.id, value: Self.value(of: literal))
+        case .identifier(let name):
+            return planIdentifier(name, expr)
+        case .select(let operand, let field, let testOnly):
+            if !testOnly, let resolved = planQualifiedSelect(expr) { return resolved }
+            let operandNode = plan(operand)
+            let node = SelectNode(id: expr.id, operand: operandNode, field: field, mode: testOnly ? .presence : .select)
+            return fold(node)
+        case .call(let function, let target, let arguments):
+            return planCall(expr, function, target, arguments)
+        case .list(let elements, let optionalIndices):
+            let nodes = elements.map { plan($0) }
+            let node = ListNode(id: expr.id, elements: nodes, optionalIndices: Set(optionalIndices))
+            return fold(node, when: nodes.allSatisfy { $0.constant != nil })
+        case .map(let entries):
+            var keys: [Node] = []
+            var values: [Node] = []
+            var optional: Set<Int> = []
+            for (index, entry) in entries.enumerated() {
+                keys.append(plan(entry.key))
+                values.append(plan(entry.value))
+                if entry.isOptional { optional.insert(index) }
+            }
+            let node = MapNode(id: expr.id, keys: keys, values: values, optionalEntries: optional)
+            return fold(node, when: (keys + values).allSatisfy { $0.constant != nil })
+        case .message(let typeName, _):
+            return error(
+                .unknownFunction,
+                "message construction (\(typeName){...}) needs protocol buffer types, which this environment does not have",
+                at: expr
+            )
+        case .comprehension(let comprehension):
+            return planComprehension(expr, comprehension)
+        }
+    }
+
+    private mutating func planIdentifier(_ name: String, _ expr: Expr) -> Node {
+        if !name.hasPrefix("."), let slot = local(name) { return LocalNode(id: expr.id, slot: slot) }
+        if let global = resolveGlobal(name, id: expr.id) { return global }
+        if environment.declaredVariablesOnly {
+            return error(.undeclaredReference, "undeclared reference to '\(name)'", at: expr)
+        }
+        return variable(name.hasPrefix(".") ? String(name.dropFirst()) : name, id: expr.id)
+    }
+
+    /// `a.b.c` where a prefix of the dotted name is a declared variable: the longest such prefix wins,
+    /// unless its first segment is a local.
+    private mutating func planQualifiedSelect(_ expr: Expr) -> Node? {
+        guard let name = qualifiedName(expr), !declared.isEmpty else { return nil }
+        let segments = name.split(separator: ".", omittingEmptySubsequences: false)
+        if let first = segments.first, !first.isEmpty, local(String(first)) != nil { return nil }
+        for candidate in candidates(name) where declared.contains(candidate) {
+            return variable(candidate, id: expr.id)
+        }
+        return nil
+    }
+
+    private mutating func planComprehension(_ expr: Expr, _ c: Comprehension) -> Node {
+        let range = plan(c.iterRange)
+        let initial = plan(c.accuInit)
+        let scopeDepth = scopes.count
+        let accumulator = pushLocal(c.accuVar)
+        let iteration = pushLocal(c.iterVar)
+        let second = c.iterVar2.map { pushLocal($0) }
+        let condition = plan(c.loopCondition)
+        let step = plan(c.loopStep)
+        scopes.removeLast(scopes.count - scopeDepth)
+        scopes.append((c.accuVar, accumulator))
+        let result = plan(c.result)
+        scopes.removeLast()
+        return ComprehensionNode(
+            id: expr.id,
+            range: range,
+            iterationSlot: iteration,
+            secondIterationSlot: second,
+            accumulatorSlot: accumulator,
+            initial: initial,
+            condition: condition,
+            step: step,
+            result: result
+        )
+    }
+
+    // MARK: - Calls
+
+    private mutating func planCall(_ expr: Expr, _ function: String, _ target: Expr?, _ arguments: [Expr]) -> Node {
+        if target == nil, let special = planOperator(expr, function, arguments) { return special }
+        // `optional.of(x)`, `math.greatest(...)`: a qualified global function, unless the target is a
+        // variable in scope.
+        if let target, let prefix = qualifiedName(target), !isBoundName(prefix) {
+            let key = FunctionKey(name: prefix + "." + function, isReceiverCall: false, arity: arguments.count)
+            if environment.library.functions[key] != nil {
+                return planFunction(expr, key, arguments.map { plan($0) }, constants: arguments)
+            }
+        }
+        var argumentExprs = arguments
+        if let target { argumentExprs.insert(target, at: 0) }
+        let key = FunctionKey(name: function, isReceiverCall: target != nil, arity: argumentExprs.count)
+        let nodes = argumentExprs.map { plan($0) }
+        return planFunction(expr, key, nodes, constants: argumentExprs)
+    }
+
+    /// Whether a dotted name's first segment is a local or a declared or seen variable.
+    private func isBoundName(_ name: String) -> Bool {
+        let first = String(name.prefix { $0 != "." })
+        if local(first) != nil { return true }
+        return candidates(name).contains { declared.contains($0) } || declared.contains(first)
+    }
+
+    private mutating func planFunction(_ expr: Expr, _ key: FunctionKey, _ nodes: [Node], constants _: [Expr]) -> Node {
+        let library = environment.library
+        guard var implementation = library.functions[key] else {
+            let style = key.isReceiverCall ? "receiver-style " : ""
+            return error(
+                .unknownFunction,
+                "unknown function: no \(style)overload of '\(key.name)' takes \(key.arity) argument\(key.arity == 1 ? "" : "s")",
+                at: expr
+            )
+        }
+        if let specializer = library.specializers[key] {
+            switch specializer(nodes.map(\.constant)) {
+            case .success(let specialized)?: implementation = specialized
+            case .failure(let failure)?: return error(.invalidArgument, failure.message, at: expr)
+            case nil: break
+            }
+        }
+        let node: Node
+        switch implementation {
+        case .unary(let f):
+            node = UnaryCallNode(id: expr.id, argument: nodes[0], function: f)
+        case .binary(let f):
+            node = BinaryCallNode(id: expr.id, lhs: nodes[0], rhs: nodes[1], function: f)
+        default:
+            node = CallNode(id: expr.id, arguments: nodes, implementation: implementation)
+        }
+        return fold(node, when: !library.impure.contains(key.name) && nodes.allSatisfy { $0.constant != nil })
+    }
+
+    /// Operators with planner support: non-strict logic, equality, indexing, optional selection,
+    /// set membership, comprehension helpers and blocks.
+    private mutating func planOperator(_ expr: Expr, _ function: String, _ arguments: [Expr]) -> Node? {
+        switch (function, arguments.count) {
+        case (Operators.logicalAnd, 2):
+            return fold(AndNode(id: expr.id, lhs: plan(arguments[0]), rhs: plan(arguments[1])))
+        case (Operators.logicalOr, 2):
+            return fold(OrNode(id: expr.id, lhs: plan(arguments[0]), rhs: plan(arguments[1])))
+        case (Operators.conditional, 3):
+            let condition = plan(arguments[0])
+            let whenTrue = plan(arguments[1])
+            let whenFalse = plan(arguments[2])
+            if case .bool(let decided)? = condition.constant { return decided ? whenTrue : whenFalse }
+            return ConditionalNode(id: expr.id, condition: condition, whenTrue: whenTrue, whenFalse: whenFalse)
+        case (Operators.notStrictlyFalse, 1):
+            return NotStrictlyFalseNode(id: expr.id, operand: plan(arguments[0]))
+        case (Operators.equals, 2), (Operators.notEquals, 2):
+            let node = EqualsNode(
+                id: expr.id,
+                lhs: plan(arguments[0]),
+                rhs: plan(arguments[1]),
+                negated: function == Operators.notEquals
+            )
+            return fold(node)
+        case (Operators.index, 2), (Operators.optionalIndex, 2):
+            let node = IndexNode(
+                id: expr.id,
+                operand: plan(arguments[0]),
+                index: plan(arguments[1]),
+                isOptional: function == Operators.optionalIndex
+            )
+            return fold(node)
+        case (Operators.optionalSelect, 2):
+            guard case .literal(.string(let field)) = arguments[1].kind else {
+                return error(.invalidArgument, "the field of '.?' must be a name", at: expr)
+            }
+            return fold(SelectNode(id: expr.id, operand: plan(arguments[0]), field: field, mode: .optional))
+        case (Operators.in, 2):
+            let element = plan(arguments[0])
+            let container = plan(arguments[1])
+            if case .list(let members)? = container.constant, members.allSatisfy(MapKey.isValidKeyKind) {
+                let keys = Set(members.compactMap { MapKey($0) })
+                return fold(SetMembershipNode(id: expr.id, element: element, members: keys))
+            }
+            return planFunction(
+                expr,
+                FunctionKey(name: Operators.in, isReceiverCall: false, arity: 2),
+                [element, container],
+                constants: arguments
+            )
+        case (Operators.block, 2):
+            return planBlock(expr, arguments)
+        default:
+            return nil
+        }
+    }
+
+    private mutating func planBlock(_ expr: Expr, _ arguments: [Expr]) -> Node {
+        guard case .list(let elements, _) = arguments[0].kind else {
+            return error(.invalidArgument, "cel.block needs a list literal of bindings", at: expr)
+        }
+        let scopeDepth = scopes.count
+        var slots: [Int] = []
+        var bindings: [Node] = []
+        for (index, element) in elements.enumerated() {
+            bindings.append(plan(element))
+            slots.append(pushLocal("@index\(index)"))
+        }
+        let result = plan(arguments[1])
+        scopes.removeLast(scopes.count - scopeDepth)
+        return BlockNode(id: expr.id, slots: slots, bindings: bindings, result: result)
+    }
+
+    // MARK: - Folding
+
+    /// The node, or a constant when it can be computed now: all its inputs are constants and the
+    /// result is not an error (errors are left to evaluation, where they belong to a request).
+    private func fold(_ node: Node, when foldable: Bool = true) -> Node {
+        guard foldable, let inputs = node.inputs, inputs.allSatisfy({ $0.constant != nil }) else { return node }
+        let value = Self.evaluateConstant(node, limits: environment.limits)
+        if value.isErrorOrUnknown { return node }
+        return ConstantNode(id: node.id, value: value)
+    }
+
+    private static func evaluateConstant(_ node: Node, limits: EvaluationLimits) -> Value {
+        let noVariables = [Value]()
+        return noVariables.withUnsafeBufferPointer { variables in
+            withUnsafeTemporaryAllocation(of: Value.self, capacity: 1) { locals in
+                locals.initialize(repeating: .null)
+                var frame = Frame(variables: variables, locals: locals, limits: limits)
+                let value = node.evaluate(&frame)
+                locals.deinitialize()
+                return frame.abort == nil ? value : .error(.limitExceeded, "constant folding exceeded limits")
+            }
+        }
+    }
+
+    /// The runtime value of a literal.
+    static func value(of literal: Literal) -> Value {
+        switch literal {
+        case .null: .null
+        case .bool(let b): .bool(b)
+        case .int(let i): .int(i)
+        case .uint(let u): .uint(u)
+        case .double(let d): .double(d)
+        case .string(let s): .string(CELString(s))
+        case .bytes(let b): .bytes(b)
+        }
+    }
+}
