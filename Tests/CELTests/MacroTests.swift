@@ -151,6 +151,35 @@ struct MacroTests {
         #expect(flat.contains("call optional.none\n"))
     }
 
+    @Test func sortBy() {
+        // A name is used twice: as the list and as the range of the keys.
+        #expect(
+            outline("l.sortBy(x, x.k)") == """
+                call @sortByAssociatedKeys
+                  ident l
+                  comprehension (x) accumulator @result
+                    range: ident l
+                    init: list
+                    condition: literal true
+                    step: call _+_
+                      ident @result
+                      list
+                        select k
+                          ident x
+                    result: ident @result
+
+                """
+        )
+        // Any other target is bound first, so that it is evaluated once.
+        let bound = outline("f().sortBy(x, -x)")
+        #expect(bound.hasPrefix("comprehension (#unused) accumulator @sortBy\n  range: list\n  init: call f\n"))
+        #expect(bound.contains("  result: call @sortByAssociatedKeys\n    ident @sortBy\n"))
+        #expect(normalized("f().sortBy(x, -x)") == "f().sortBy(x, -x)")
+        expectDiagnostics("l.sortBy(x1️⃣.y, 1)", [.invalidMacro])
+        // Not the macro: other arities.
+        #expect(outline("l.sortBy(x)").hasPrefix("call sortBy\n"))
+    }
+
     @Test func block() {
         #expect(
             outline("cel.block([1, cel.index(0) + 1], cel.index(1))") == """

@@ -96,6 +96,7 @@ public enum Conversions {
             return .string(CELString(s))
         case .timestamp(let t): return .string(CELString(t.description))
         case .duration(let d): return .string(CELString(d.description))
+        case .object(let o): return .string(CELString(o.description))
         default: return .noSuchOverload("string", value)
         }
     }

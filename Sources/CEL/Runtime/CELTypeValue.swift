@@ -34,5 +34,7 @@ public struct CELTypeValue: Sendable, Hashable, CustomStringConvertible {
         "null_type": .null, "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string,
         "bytes": .bytes, "list": .list, "map": .map, "type": .type, "optional_type": .optional, "dyn": .dyn,
         "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+        // The object types of the network library (Library+Network.swift).
+        "net.IP": .networkAddress, "net.CIDR": .networkPrefix,
     ]
 }

@@ -36,6 +36,38 @@ public enum FunctionImplementation: Sendable {
     }
 }
 
+extension FunctionImplementation {
+    /// An implementation that calls this one, then `fallback` when this one has no overload for the
+    /// arguments. Both must have the same arity.
+    public func fallingBack(to fallback: FunctionImplementation) -> FunctionImplementation {
+        switch (self, fallback) {
+        case (.unary(let f), .unary(let g)):
+            return .unary { a in
+                let result = f(a)
+                return result.isNoSuchOverload ? g(a) : result
+            }
+        case (.binary(let f), .binary(let g)):
+            return .binary { a, b in
+                let result = f(a, b)
+                return result.isNoSuchOverload ? g(a, b) : result
+            }
+        default:
+            return .variadic(arity: arity) { arguments in
+                let result = call(arguments)
+                return result.isNoSuchOverload ? fallback.call(arguments) : result
+            }
+        }
+    }
+}
+
+extension Value {
+    /// Whether the value is a no-such-overload error.
+    fileprivate var isNoSuchOverload: Bool {
+        if case .error(let error) = self { return error.code == .noSuchOverload }
+        return false
+    }
+}
+
 /// Identifies an implementation: the function name, whether it is called receiver-style, and the
 /// arity (the receiver included).
 public struct FunctionKey: Sendable, Hashable {
@@ -98,10 +130,12 @@ public struct Library: Sendable {
         if style != .global { specializers[FunctionKey(name: name, isReceiverCall: true, arity: arity)] = specializer }
     }
 
-    /// This library with another's definitions added (the other's win on conflicts).
+    /// This library with another's definitions added. When both define a function with the same name,
+    /// style and arity (such as `reverse` of the strings and the lists extensions), the other's
+    /// implementation is tried first, and this one's when the other has no overload for the arguments.
     public func merging(_ other: Library) -> Library {
         var merged = self
-        merged.functions.merge(other.functions) { _, new in new }
+        merged.functions.merge(other.functions) { old, new in new.fallingBack(to: old) }
         merged.specializers.merge(other.specializers) { _, new in new }
         merged.impure.formUnion(other.impure)
         return merged

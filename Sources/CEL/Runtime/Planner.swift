@@ -151,11 +151,15 @@ struct Planner {
     /// `a.b.c` where a prefix of the dotted name is a declared variable: the longest such prefix wins,
     /// unless its first segment is a local.
     private mutating func planQualifiedSelect(_ expr: Expr) -> Node? {
-        guard let name = qualifiedName(expr), !declared.isEmpty else { return nil }
+        guard let name = qualifiedName(expr) else { return nil }
         let segments = name.split(separator: ".", omittingEmptySubsequences: false)
         if let first = segments.first, !first.isEmpty, local(String(first)) != nil { return nil }
         for candidate in candidates(name) where declared.contains(candidate) {
             return variable(candidate, id: expr.id)
+        }
+        // Qualified type names such as `google.protobuf.Timestamp`.
+        for candidate in candidates(name) {
+            if let type = CELTypeValue.builtins[candidate] { return ConstantNode(id: expr.id, value: .type(type)) }
         }
         return nil
     }

@@ -27,6 +27,7 @@ extension Value {
         case (.timestamp(let a), .timestamp(let b)): return a == b
         case (.duration(let a), .duration(let b)): return a == b
         case (.type(let a), .type(let b)): return a == b
+        case (.object(let a), .object(let b)): return a.isEqual(to: b)
         case (.optional(let a), .optional(let b)):
             switch (a, b) {
             case (nil, nil): return true

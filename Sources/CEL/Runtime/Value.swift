@@ -23,6 +23,8 @@ public enum Value: Sendable {
     case error(EvalError)
     /// Unknown inputs the result depends on.
     case unknown(UnknownSet)
+    /// A value of a type a library defines, such as `net.IP`.
+    case object(CELObject)
 
     /// A string value.
     public static func string(_ value: String) -> Value { .string(CELString(value)) }
@@ -59,6 +61,7 @@ public enum Value: Sendable {
         case .optional: .optional
         case .error: .error
         case .unknown: .unknown
+        case .object(let object): object.type
         }
     }
 }
@@ -82,6 +85,7 @@ extension Value: CustomStringConvertible {
         case .optional(let value): value.map { "optional.of(\($0))" } ?? "optional.none()"
         case .error(let error): "error(\(error.message))"
         case .unknown(let unknown): "unknown(\(unknown.exprIDs.sorted()))"
+        case .object(let object): object.description
         }
     }
 }

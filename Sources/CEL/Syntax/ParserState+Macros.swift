@@ -45,6 +45,8 @@ extension ParserState {
             return transform(target, arguments, at: offset, kind: .mapEntry)
         case ("optMap", 2), ("optFlatMap", 2):
             return optionalMap(target, arguments, at: offset, flat: function == "optFlatMap")
+        case ("sortBy", 2):
+            return sortBy(target, arguments, at: offset)
         default:
             return nil
         }
@@ -361,6 +363,19 @@ extension ParserState {
         if !flat { mapped = call("optional.of", [mapped], at: offset) }
         let none = call("optional.none", [], at: offset)
         return call(Operators.conditional, [hasValue, mapped, none], at: offset)
+    }
+
+    /// `l.sortBy(x, key)` is `@sortByAssociatedKeys(l, l.map(x, key))`; a target other than a name is
+    /// bound first, so that it is evaluated once.
+    private mutating func sortBy(_ target: Expr, _ arguments: [Expr], at offset: Int32) -> Expr {
+        guard let names = variableNames(arguments, count: 1, macro: "sortBy") else { return errorNode(offset) }
+        let isName = if case .identifier = target.kind { true } else { false }
+        let bound = "@sortBy"
+        let list = isName ? target : identifier(bound, at: offset)
+        let range = isName ? renumbered(target) : identifier(bound, at: offset)
+        let keys = listBuilder(names, range: range, element: arguments[1], predicate: nil, at: offset)
+        let sorted = call("@sortByAssociatedKeys", [list, keys], at: offset)
+        return isName ? sorted : binding(bound, target, sorted, at: offset)
     }
 
     /// `cel.block([e0, e1, ...], result)`: the list of shared subexpressions must be a list literal.
