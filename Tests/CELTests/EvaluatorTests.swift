@@ -120,6 +120,15 @@ struct EvaluatorTests {
         #expect(evaluates("cel.block([1, cel.index(0) + 1], cel.index(1) * 10)", to: .int(20)))
     }
 
+    @Test func optionalAlternativesAreLazy() {
+        #expect(evaluates("optional.of(1).or(optional.of(1 / 0)).value()", to: .int(1)))
+        #expect(evaluates("optional.of(1).orValue(1 / 0)", to: .int(1)))
+        #expect(evaluates("optional.none().orValue(2)", to: .int(2)))
+        #expect(evaluates("optional.none().or(optional.of(3)).value()", to: .int(3)))
+        #expect(isError(evaluate("optional.none().or(3)")))
+        #expect(isError(evaluate("1.orValue(3)")))
+    }
+
     @Test func conversions() {
         #expect(evaluates("int('42')", to: .int(42)))
         #expect(evaluates("int(2.9)", to: .int(2)))

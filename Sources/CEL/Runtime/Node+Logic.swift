@@ -95,3 +95,39 @@ final class NotStrictlyFalseNode: Node, @unchecked Sendable {
         return .bool(true)
     }
 }
+
+/// `a.or(b)` and `a.orValue(b)`: `b` is evaluated only when `a` is an empty optional.
+final class OptionalOrNode: Node, @unchecked Sendable {
+    let lhs: Node
+    let rhs: Node
+    /// `orValue` unwraps: a present `a` gives its value, an empty one gives `b` itself.
+    let unwraps: Bool
+
+    init(id: ExprID, lhs: Node, rhs: Node, unwraps: Bool) {
+        self.lhs = lhs
+        self.rhs = rhs
+        self.unwraps = unwraps
+        super.init(id: id)
+    }
+
+    override var inputs: [Node]? { [lhs, rhs] }
+
+    override func evaluate(_ frame: inout Frame) -> Value {
+        let value = lhs.evaluate(&frame)
+        switch value {
+        case .optional(let inner?):
+            return unwraps ? inner : value
+        case .optional(nil):
+            let alternative = rhs.evaluate(&frame)
+            if unwraps || alternative.isErrorOrUnknown { return alternative }
+            guard case .optional = alternative else {
+                return attributed(.noSuchOverload("or", value, alternative))
+            }
+            return alternative
+        case .error, .unknown:
+            return value
+        default:
+            return attributed(.noSuchOverload(unwraps ? "orValue" : "or", value))
+        }
+    }
+}

@@ -202,6 +202,15 @@ struct Planner {
                 return planFunction(expr, key, arguments.map { plan($0) }, constants: arguments)
             }
         }
+        if let target, arguments.count == 1, function == "or" || function == "orValue" {
+            let node = OptionalOrNode(
+                id: expr.id,
+                lhs: plan(target),
+                rhs: plan(arguments[0]),
+                unwraps: function == "orValue"
+            )
+            return fold(node)
+        }
         var argumentExprs = arguments
         if let target { argumentExprs.insert(target, at: 0) }
         let key = FunctionKey(name: function, isReceiverCall: target != nil, arity: argumentExprs.count)
