@@ -63,6 +63,11 @@ let package = Package(
             dependencies: ["CELConformance", "CEL"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "TesseraTests",
+            dependencies: ["tessera"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@
 # Installs the system packages Tessera builds against, when they are missing (Debian/Ubuntu).
 set -euo pipefail
 
-packages=(libpcre2-dev libssl-dev pkg-config)
+packages=(libpcre2-dev libssl-dev pkg-config tzdata)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: the Swift test suites (unit tests, the upstream CEL corpus, round trips,
-# mutation robustness), then the conformance runner over the upstream corpus and our own.
+# mutation robustness), then the conformance runner over the upstream corpus and our own, in parse mode
+# and in eval mode (its last line, `conformance: N passed, N failed, N skipped`, closes the run).
 # The upstream corpus is read from ../shared/cel-spec (or $CEL_SPEC_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +20,4 @@ swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build
 swift run cel-conformance --mode parse --skips conformance/skips.txt "$corpus" conformance/testdata
+swift run cel-conformance --mode eval --skips conformance/skips.txt "$corpus" conformance/testdata

@@ -8,16 +8,21 @@ public struct ConformanceRunner: Sendable {
     public var mode: ConformanceMode
     /// Tests that are not run.
     public var skips: ConformanceSkipList
+    /// When set, only tests whose id (`file/section/test`) contains this text run; the others are left out
+    /// of the report altogether, and no skip entry is reported unused.
+    public var filter: String?
 
     /// Creates a runner.
-    public init(mode: ConformanceMode, skips: ConformanceSkipList = ConformanceSkipList()) {
+    public init(mode: ConformanceMode, skips: ConformanceSkipList = ConformanceSkipList(), filter: String? = nil) {
         self.mode = mode
         self.skips = skips
+        self.filter = filter
     }
 
     /// Runs one test in the runner's mode, ignoring the skip list.
     public func outcome(of test: ConformanceTest) -> ConformanceOutcome {
         switch mode {
+        case .eval: evalOutcome(of: test)
         case .parse: parseOutcome(of: test)
         }
     }
@@ -32,8 +37,9 @@ public struct ConformanceRunner: Sendable {
         for section in file.sections {
             for test in section.tests {
                 let id = ConformanceTestID(file: stem, section: section.name, test: test.name)
+                if let filter, !id.description.contains(filter) { continue }
                 let outcome: ConformanceOutcome
-                if let entry = skips.entry(for: id) {
+                if let entry = skips.entry(for: id, in: mode) {
                     outcome = .skipped(entry.reason)
                 } else {
                     outcome = self.outcome(of: test)
@@ -58,12 +64,16 @@ public struct ConformanceRunner: Sendable {
     }
 
     /// Puts file reports together, in the order given, and notes the skip entries that covered no test of
-    /// the files that were run.
+    /// the files that were run. With a filter, files without a matching test are left out and no entry is
+    /// reported unused.
     public func report(_ files: [ConformanceFileReport]) -> ConformanceReport {
+        if filter != nil {
+            return ConformanceReport(mode: mode, files: files.filter { !$0.results.isEmpty })
+        }
         let ids = files.flatMap { $0.results.compactMap(\.id) }
         let stems = Set(files.map { Self.stem(of: $0.fileName) })
         let unused = skips.entries.filter { entry in
-            stems.contains(entry.file) && !ids.contains { entry.matches($0) }
+            entry.applies(in: mode) && stems.contains(entry.file) && !ids.contains { entry.matches($0) }
         }
         return ConformanceReport(mode: mode, files: files, unusedSkips: unused)
     }

@@ -20,11 +20,12 @@ do {
 switch command {
 case .help:
     print(ConformanceCommand.usage)
-case .run(let mode, let skipsPath, let paths):
+case .run(let mode, let skipsPath, let paths, let filter, let json):
     do {
         let skips = try skipsPath.map { path throws(ConformanceError) in try ConformanceSkipList(contentsOf: path) }
-        let report = try ConformanceRunner(mode: mode, skips: skips ?? ConformanceSkipList()).run(paths: paths)
-        print(report.rendered, terminator: "")
+        let runner = ConformanceRunner(mode: mode, skips: skips ?? ConformanceSkipList(), filter: filter)
+        let report = try runner.run(paths: paths)
+        print(json ? report.renderedJSON : report.rendered, terminator: "")
         exit(report.hasFailures ? 1 : 0)
     } catch {
         printError("cel-conformance: \(error)")

@@ -24,11 +24,25 @@ struct ConformanceCommandTests {
             try ConformanceCommand.parse(["a", "--mode=parse", "--skips=s.txt"])
                 == .run(mode: .parse, skipsPath: "s.txt", paths: ["a"])
         )
-        #expect(try ConformanceCommand.parse(["dir"]) == .run(mode: .parse, skipsPath: nil, paths: ["dir"]))
+        #expect(try ConformanceCommand.parse(["dir"]) == .run(mode: .eval, skipsPath: nil, paths: ["dir"]))
         #expect(
             try ConformanceCommand.parse(["--", "--odd-name"])
-                == .run(mode: .parse, skipsPath: nil, paths: ["--odd-name"])
+                == .run(mode: .eval, skipsPath: nil, paths: ["--odd-name"])
         )
+    }
+
+    @Test("--json and --filter")
+    func jsonAndFilter() throws {
+        #expect(
+            try ConformanceCommand.parse(["--json", "--filter", "basic/self_eval", "dir"])
+                == .run(mode: .eval, skipsPath: nil, paths: ["dir"], filter: "basic/self_eval", json: true)
+        )
+        #expect(
+            try ConformanceCommand.parse(["--filter=lists", "--mode=parse", "dir"])
+                == .run(mode: .parse, skipsPath: nil, paths: ["dir"], filter: "lists", json: false)
+        )
+        #expect(ConformanceCommand.usage.contains("--filter TEXT"))
+        #expect(ConformanceCommand.usage.contains("(default: eval)"))
     }
 
     @Test("help wins")
@@ -40,7 +54,9 @@ struct ConformanceCommandTests {
 
     @Test("usage errors")
     func errors() {
-        #expect(usageError(["--mode", "eval", "a"])?.contains("unknown mode 'eval'") == true)
+        #expect(usageError(["--mode", "check", "a"])?.contains("unknown mode 'check'") == true)
+        #expect(usageError(["--filter"])?.contains("--filter needs a value") == true)
+        #expect(usageError(["--json=yes", "a"])?.contains("--json takes no value") == true)
         #expect(usageError(["--mode"])?.contains("--mode needs a value") == true)
         #expect(usageError(["--skips"])?.contains("--skips needs a value") == true)
         #expect(usageError(["--verbose", "a"])?.contains("unknown option '--verbose'") == true)

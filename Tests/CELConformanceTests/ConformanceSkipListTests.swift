@@ -44,8 +44,31 @@ struct ConformanceSkipListTests {
     @Test("the first matching entry gives the reason")
     func lookup() throws {
         let list = try ConformanceSkipList(parsing: "string_ext/*  first\nstring_ext/format/*  second")
-        #expect(list.entry(for: id)?.reason == "first")
-        #expect(list.entry(for: ConformanceTestID(file: "basic", section: "s", test: "t")) == nil)
+        #expect(list.entry(for: id, in: .eval)?.reason == "first")
+        #expect(list.entry(for: ConformanceTestID(file: "basic", section: "s", test: "t"), in: .eval) == nil)
+    }
+
+    @Test("[mode] lines scope the entries after them")
+    func modes() throws {
+        let list = try ConformanceSkipList(
+            parsing: """
+                basic/*  everywhere
+                [eval]
+                string_ext/*  eval only
+                [parse]
+                string_ext/*  parse only
+                [all]
+                macros/*  everywhere again
+                """
+        )
+        #expect(list.entries.map(\.mode) == [nil, .eval, .parse, nil])
+        #expect(list.entry(for: id, in: .eval)?.reason == "eval only")
+        #expect(list.entry(for: id, in: .parse)?.reason == "parse only")
+        let basic = ConformanceTestID(file: "basic", section: "s", test: "t")
+        #expect(list.entry(for: basic, in: .parse)?.reason == "everywhere")
+        #expect(list.entry(for: basic, in: .eval)?.reason == "everywhere")
+        #expect(list.entries[3].applies(in: .eval) && list.entries[3].applies(in: .parse))
+        #expect(!list.entries[1].applies(in: .parse))
     }
 
     @Test(
@@ -57,6 +80,8 @@ struct ConformanceSkipListTests {
             ("*/b/c  reason", "is not file/section/test"),
             ("a//c  reason", "is not"),
             ("a/b/c  one\na/b/c  two", "2: 'a/b/c' is already listed on line 1"),
+            ("[eval]\na/b/c  one\n[eval]\na/b/c  two", "4: 'a/b/c' is already listed on line 2"),
+            ("[check]\na/b/c  one", "1: unknown mode 'check'"),
         ]
     )
     func malformed(text: String, fragment: String) {

@@ -24,7 +24,10 @@ public final class Regex: @unchecked Sendable {
     /// - Throws: ``EvalError`` naming the construct RE2 lacks or PCRE2's complaint with its offset.
     public init(_ pattern: String) throws(EvalError) {
         if let unsupported = Self.unsupportedConstruct(in: pattern) {
-            throw EvalError(.invalidArgument, "invalid regular expression '\(pattern)': \(unsupported) is not supported (RE2 syntax)")
+            throw EvalError(
+                .invalidArgument,
+                "invalid regular expression '\(pattern)': \(unsupported) is not supported (RE2 syntax)"
+            )
         }
         var errorCode: Int32 = 0
         var errorOffset = 0
@@ -37,7 +40,10 @@ public final class Regex: @unchecked Sendable {
             var message = [UInt8](repeating: 0, count: 256)
             let length = pcre2_get_error_message_8(errorCode, &message, message.count)
             let text = length > 0 ? String(decoding: message.prefix(Int(length)), as: UTF8.self) : "error \(errorCode)"
-            throw EvalError(.invalidArgument, "invalid regular expression '\(pattern)': \(text) at offset \(errorOffset)")
+            throw EvalError(
+                .invalidArgument,
+                "invalid regular expression '\(pattern)': \(text) at offset \(errorOffset)"
+            )
         }
         _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
         let context = pcre2_match_context_create_8(nil)
@@ -67,7 +73,9 @@ public final class Regex: @unchecked Sendable {
         }
         if result >= 0 { return .success(true) }
         if result == PCRE2_ERROR_NOMATCH { return .success(false) }
-        return .failure(EvalError(.limitExceeded, "regular expression '\(pattern)' exceeded its match limits (code \(result))"))
+        return .failure(
+            EvalError(.limitExceeded, "regular expression '\(pattern)' exceeded its match limits (code \(result))")
+        )
     }
 
     /// The first construct of `pattern` that RE2 does not support, described, or `nil`.
@@ -81,8 +89,12 @@ public final class Regex: @unchecked Sendable {
             if c == UInt8(ascii: "\\") {
                 let next = at(i + 1)
                 if !inClass {
-                    if next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9") { return "the backreference '\\\(Character(Unicode.Scalar(next)))'" }
-                    if next == UInt8(ascii: "k") || next == UInt8(ascii: "g") { return "the backreference '\\\(Character(Unicode.Scalar(next)))'" }
+                    if next >= UInt8(ascii: "1") && next <= UInt8(ascii: "9") {
+                        return "the backreference '\\\(Character(Unicode.Scalar(next)))'"
+                    }
+                    if next == UInt8(ascii: "k") || next == UInt8(ascii: "g") {
+                        return "the backreference '\\\(Character(Unicode.Scalar(next)))'"
+                    }
                 }
                 i += 2
                 continue
@@ -102,21 +114,31 @@ public final class Regex: @unchecked Sendable {
                 if at(i + 1) == UInt8(ascii: "?") {
                     let a = at(i + 2)
                     let b = at(i + 3)
-                    if a == UInt8(ascii: "=") || a == UInt8(ascii: "!") { return "lookahead '(?\(Character(Unicode.Scalar(a))))'" }
-                    if a == UInt8(ascii: "<") && (b == UInt8(ascii: "=") || b == UInt8(ascii: "!")) { return "lookbehind" }
+                    if a == UInt8(ascii: "=") || a == UInt8(ascii: "!") {
+                        return "lookahead '(?\(Character(Unicode.Scalar(a))))'"
+                    }
+                    if a == UInt8(ascii: "<") && (b == UInt8(ascii: "=") || b == UInt8(ascii: "!")) {
+                        return "lookbehind"
+                    }
                     if a == UInt8(ascii: ">") { return "the atomic group '(?>'" }
                     if a == UInt8(ascii: "(") { return "the conditional '(?('" }
                     if a == UInt8(ascii: "|") { return "the branch reset '(?|'" }
                     if a == UInt8(ascii: "#") { return "the comment '(?#'" }
-                    if a == UInt8(ascii: "R") || a == UInt8(ascii: "&") || (a >= UInt8(ascii: "0") && a <= UInt8(ascii: "9"))
-                        || a == UInt8(ascii: "+") || a == UInt8(ascii: "-") && at(i + 3) >= UInt8(ascii: "0") && at(i + 3) <= UInt8(ascii: "9")
+                    if a == UInt8(ascii: "R") || a == UInt8(ascii: "&")
+                        || (a >= UInt8(ascii: "0") && a <= UInt8(ascii: "9"))
+                        || a == UInt8(ascii: "+")
+                        || a == UInt8(ascii: "-") && at(i + 3) >= UInt8(ascii: "0") && at(i + 3) <= UInt8(ascii: "9")
                     {
                         return "recursion"
                     }
-                    if a == UInt8(ascii: "P") && (b == UInt8(ascii: ">") || b == UInt8(ascii: "=")) { return "recursion" }
+                    if a == UInt8(ascii: "P") && (b == UInt8(ascii: ">") || b == UInt8(ascii: "=")) {
+                        return "recursion"
+                    }
                 }
             case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "}"):
-                if at(i + 1) == UInt8(ascii: "+") && i > 0 { return "the possessive quantifier '\(Character(Unicode.Scalar(c)))+'" }
+                if at(i + 1) == UInt8(ascii: "+") && i > 0 {
+                    return "the possessive quantifier '\(Character(Unicode.Scalar(c)))+'"
+                }
             default:
                 break
             }

@@ -38,9 +38,9 @@ public enum Arithmetic {
         case (.bytes(let x), .bytes(let y)): return .bytes(x + y)
         case (.list(let x), .list(let y)): return .list(x + y)
         case (.timestamp(let t), .duration(let d)), (.duration(let d), .timestamp(let t)):
-            return t.adding(d).map(Value.timestamp) ?? .error(.overflow, "timestamp overflow: \(t) + \(d)")
+            return t.adding(d).map(Value.timestamp) ?? .error(.outOfRange, "timestamp out of range: \(t) + \(d)")
         case (.duration(let x), .duration(let y)):
-            return x.adding(y).map(Value.duration) ?? .error(.overflow, "duration overflow: \(x) + \(y)")
+            return x.adding(y).map(Value.duration) ?? .error(.outOfRange, "duration out of range: \(x) + \(y)")
         default: return .noSuchOverload(Operators.add, a, b)
         }
     }
@@ -56,15 +56,11 @@ public enum Arithmetic {
             return o ? overflow("uint - uint") : .uint(r)
         case (.double(let x), .double(let y)): return .double(x - y)
         case (.timestamp(let x), .timestamp(let y)):
-            return x.subtracting(y).map(Value.duration) ?? .error(.overflow, "duration overflow: \(x) - \(y)")
+            return x.subtracting(y).map(Value.duration) ?? .error(.outOfRange, "duration out of range: \(x) - \(y)")
         case (.timestamp(let t), .duration(let d)):
-            guard let negated = d.negated else { return .error(.overflow, "duration overflow") }
-            return t.adding(negated).map(Value.timestamp) ?? .error(.overflow, "timestamp overflow: \(t) - \(d)")
+            return t.subtracting(d).map(Value.timestamp) ?? .error(.outOfRange, "timestamp out of range: \(t) - \(d)")
         case (.duration(let x), .duration(let y)):
-            guard let negated = y.negated, let r = x.adding(negated) else {
-                return .error(.overflow, "duration overflow: \(x) - \(y)")
-            }
-            return .duration(r)
+            return x.subtracting(y).map(Value.duration) ?? .error(.outOfRange, "duration out of range: \(x) - \(y)")
         default: return .noSuchOverload(Operators.subtract, a, b)
         }
     }
@@ -119,7 +115,8 @@ public enum Arithmetic {
             let (r, o) = Int64(0).subtractingReportingOverflow(x)
             return o ? overflow("-int") : .int(r)
         case .double(let x): return .double(-x)
-        case .duration(let d): return d.negated.map(Value.duration) ?? overflow("-duration")
+        case .duration(let d):
+            return d.negated.map(Value.duration) ?? .error(.outOfRange, "duration out of range: -\(d)")
         default: return .noSuchOverload(Operators.negate, a)
         }
     }

@@ -32,7 +32,9 @@ public enum Conversions {
             }
             return .int(Int64(d.rounded(.towardZero)))
         case .string(let s):
-            guard let i = Int64(s.value) else { return .error(.conversion, "cannot convert string '\(s.value)' to int") }
+            guard let i = Int64(s.value) else {
+                return .error(.conversion, "cannot convert string '\(s.value)' to int")
+            }
             return .int(i)
         case .timestamp(let t): return .int(t.seconds)
         default: return .noSuchOverload("int", value)
@@ -45,10 +47,14 @@ public enum Conversions {
         case .uint: return value
         case .int(let i): return i >= 0 ? .uint(UInt64(i)) : rangeError("int \(i) to uint")
         case .double(let d):
-            guard d.isFinite, d > -1, d < 1.844_674_407_370_955_161_6e19 else { return rangeError("double \(d) to uint") }
+            guard d.isFinite, d > -1, d < 1.844_674_407_370_955_161_6e19 else {
+                return rangeError("double \(d) to uint")
+            }
             return .uint(UInt64(d.rounded(.towardZero)))
         case .string(let s):
-            guard let u = UInt64(s.value) else { return .error(.conversion, "cannot convert string '\(s.value)' to uint") }
+            guard let u = UInt64(s.value) else {
+                return .error(.conversion, "cannot convert string '\(s.value)' to uint")
+            }
             return .uint(u)
         default: return .noSuchOverload("uint", value)
         }

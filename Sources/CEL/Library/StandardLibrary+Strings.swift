@@ -2,8 +2,16 @@
 /// on code points (UTF-8 bytes), never on canonical equivalence.
 extension Library {
     mutating func defineStringTests() {
-        define("contains", .receiver, .binary(Self.stringTest("contains") { Self.contains($0.value.utf8, $1.value.utf8) }))
-        define("startsWith", .receiver, .binary(Self.stringTest("startsWith") { $0.value.utf8.starts(with: $1.value.utf8) }))
+        define(
+            "contains",
+            .receiver,
+            .binary(Self.stringTest("contains") { Self.contains($0.value.utf8, $1.value.utf8) })
+        )
+        define(
+            "startsWith",
+            .receiver,
+            .binary(Self.stringTest("startsWith") { $0.value.utf8.starts(with: $1.value.utf8) })
+        )
         define(
             "endsWith",
             .receiver,

@@ -71,8 +71,11 @@ extension Value {
 /// Identifies an implementation: the function name, whether it is called receiver-style, and the
 /// arity (the receiver included).
 public struct FunctionKey: Sendable, Hashable {
+    /// The function name, dotted for namespaced functions (`math.greatest`).
     public var name: String
+    /// Whether the implementation is for receiver-style calls (`x.f()`).
     public var isReceiverCall: Bool
+    /// The number of arguments, the receiver included.
     public var arity: Int
 
     /// Creates a key.
@@ -97,6 +100,8 @@ public struct Library: Sendable {
     /// Functions whose result depends only on their arguments, which the planner may fold when all
     /// arguments are constants. Functions are pure unless defined otherwise.
     public private(set) var impure: Set<String> = []
+    /// The names of all defined functions, whatever their style and arity.
+    public private(set) var names: Set<String> = []
 
     /// An empty library.
     public init() {}
@@ -115,6 +120,7 @@ public struct Library: Sendable {
         _ implementation: FunctionImplementation
     ) {
         let arity = implementation.arity
+        names.insert(name)
         if style != .receiver {
             functions[FunctionKey(name: name, isReceiverCall: false, arity: arity)] = implementation
         }
@@ -125,8 +131,15 @@ public struct Library: Sendable {
     }
 
     /// Registers a plan-time specializer for a function already defined.
-    public mutating func specialize(_ name: String, _ style: CallStyle, arity: Int, _ specializer: @escaping @Sendable ([Value?]) -> Result<FunctionImplementation, EvalError>?) {
-        if style != .receiver { specializers[FunctionKey(name: name, isReceiverCall: false, arity: arity)] = specializer }
+    public mutating func specialize(
+        _ name: String,
+        _ style: CallStyle,
+        arity: Int,
+        _ specializer: @escaping @Sendable ([Value?]) -> Result<FunctionImplementation, EvalError>?
+    ) {
+        if style != .receiver {
+            specializers[FunctionKey(name: name, isReceiverCall: false, arity: arity)] = specializer
+        }
         if style != .global { specializers[FunctionKey(name: name, isReceiverCall: true, arity: arity)] = specializer }
     }
 
@@ -138,6 +151,7 @@ public struct Library: Sendable {
         merged.functions.merge(other.functions) { old, new in new.fallingBack(to: old) }
         merged.specializers.merge(other.specializers) { _, new in new }
         merged.impure.formUnion(other.impure)
+        merged.names.formUnion(other.names)
         return merged
     }
 }

@@ -19,7 +19,9 @@ final class ListNode: Node, @unchecked Sendable {
             if value.isErrorOrUnknown { return value }
             if optionalIndices.contains(index) {
                 guard case .optional(let inner) = value else {
-                    return attributed(.error(.invalidArgument, "a '?' list element must be an optional, not \(value.celType.name)"))
+                    return attributed(
+                        .error(.invalidArgument, "a '?' list element must be an optional, not \(value.celType.name)")
+                    )
                 }
                 if let inner { values.append(inner) }
             } else {
@@ -56,7 +58,9 @@ final class MapNode: Node, @unchecked Sendable {
             if value.isErrorOrUnknown { return value }
             if optionalEntries.contains(index) {
                 guard case .optional(let inner) = value else {
-                    return attributed(.error(.invalidArgument, "a '?' map entry value must be an optional, not \(value.celType.name)"))
+                    return attributed(
+                        .error(.invalidArgument, "a '?' map entry value must be an optional, not \(value.celType.name)")
+                    )
                 }
                 if let inner { entries.append((key, inner)) }
             } else {

@@ -47,7 +47,7 @@ final class UnaryCallNode: Node, @unchecked Sendable {
         if value.isErrorOrUnknown { return value }
         guard frame.charge(1) else { return .null }
         let result = function(value)
-        return result.isError ? attributed(result) : result
+        return result.isError ? attributed(result) : frame.account(result)
     }
 }
 
@@ -71,7 +71,7 @@ final class BinaryCallNode: Node, @unchecked Sendable {
         if let propagated = Strictness.propagated(a, b) { return propagated }
         guard frame.charge(1) else { return .null }
         let result = function(a, b)
-        return result.isError ? attributed(result) : result
+        return result.isError ? attributed(result) : frame.account(result)
     }
 }
 
@@ -94,7 +94,7 @@ final class CallNode: Node, @unchecked Sendable {
         if let propagated = Strictness.propagated(values) { return propagated }
         guard frame.charge(1) else { return .null }
         let result = implementation.call(values)
-        return result.isError ? attributed(result) : result
+        return result.isError ? attributed(result) : frame.account(result)
     }
 }
 

@@ -27,7 +27,13 @@ struct Planner {
                 source: parsed.source
             )
         }
-        return Program(parsed: parsed, root: root, variables: variables, localCount: localCount, limits: environment.limits)
+        return Program(
+            parsed: parsed,
+            root: root,
+            variables: variables,
+            localCount: localCount,
+            limits: environment.limits
+        )
     }
 
     // MARK: - Diagnostics
@@ -198,7 +204,7 @@ struct Planner {
         // variable in scope.
         if let target, let prefix = qualifiedName(target), !isBoundName(prefix) {
             let key = FunctionKey(name: prefix + "." + function, isReceiverCall: false, arity: arguments.count)
-            if environment.library.functions[key] != nil {
+            if environment.library.names.contains(key.name) {
                 return planFunction(expr, key, arguments.map { plan($0) }, constants: arguments)
             }
         }
@@ -228,11 +234,20 @@ struct Planner {
     private mutating func planFunction(_ expr: Expr, _ key: FunctionKey, _ nodes: [Node], constants _: [Expr]) -> Node {
         let library = environment.library
         guard var implementation = library.functions[key] else {
-            let style = key.isReceiverCall ? "receiver-style " : ""
-            return error(
-                .unknownFunction,
-                "unknown function: no \(style)overload of '\(key.name)' takes \(key.arity) argument\(key.arity == 1 ? "" : "s")",
-                at: expr
+            // Without a type checker, a call no implementation matches is an evaluation error, raised
+            // once the arguments are evaluated (so `||` and `&&` can absorb it), as in other CEL
+            // runtimes. The type checker reports these at compile time.
+            let message: String
+            if library.names.contains(key.name) {
+                message = "no such overload: \(key.name) with \(key.arity) argument\(key.arity == 1 ? "" : "s")"
+            } else {
+                message = "unknown function: \(key.name)"
+            }
+            let error = EvalError(.noSuchOverload, message, exprID: expr.id)
+            return CallNode(
+                id: expr.id,
+                arguments: nodes,
+                implementation: .variadic(arity: nodes.count) { _ in .error(error) }
             )
         }
         if let specializer = library.specializers[key] {

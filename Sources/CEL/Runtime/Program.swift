@@ -102,6 +102,45 @@ struct Frame {
         }
     }
 
+    /// Checks a value an operation created against the size limits, and charges for its size
+    /// (one unit per 64 bytes or 16 elements). Returns the value, or the limit error.
+    @inline(__always)
+    mutating func account(_ value: Value) -> Value {
+        switch value {
+        case .string(let s):
+            let size = s.value.utf8.count
+            if size > 256 {
+                return accountLarge(value, size: size, limit: limits.maxStringLength, cost: size >> 6, what: "string")
+            }
+        case .bytes(let b):
+            if b.count > 256 {
+                return accountLarge(
+                    value,
+                    size: b.count,
+                    limit: limits.maxStringLength,
+                    cost: b.count >> 6,
+                    what: "bytes"
+                )
+            }
+        case .list(let l):
+            if l.count > 64 {
+                return accountLarge(value, size: l.count, limit: limits.maxListLength, cost: l.count >> 4, what: "list")
+            }
+        default:
+            break
+        }
+        return value
+    }
+
+    @inline(never)
+    private mutating func accountLarge(_ value: Value, size: Int, limit: Int, cost: Int, what: String) -> Value {
+        guard size <= limit else {
+            return fail(EvalError(.limitExceeded, "a \(what) of size \(size) exceeds the limit of \(limit)"))
+        }
+        guard charge(cost) else { return .null }
+        return value
+    }
+
     @inline(never)
     mutating func fail(_ error: EvalError) -> Value {
         if abort == nil { abort = error }

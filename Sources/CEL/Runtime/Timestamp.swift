@@ -31,16 +31,18 @@ public struct Timestamp: Sendable, Hashable, Comparable {
     }
 }
 
-/// A CEL duration: a signed span with nanosecond precision, within ±315,576,000,000 seconds (about
-/// 10,000 years), as `google.protobuf.Duration` defines it.
+/// A CEL duration: a signed span with nanosecond precision whose total count of nanoseconds fits in
+/// 64 bits, about ±292 years (langdef "Overflow": "Duration values are limited to a single int64 value").
+///
+/// The range is that of cel-go's durations and is narrower than `google.protobuf.Duration`'s
+/// ±315,576,000,000 seconds; the corpus requires it (the difference of the first and last
+/// timestamps is out of range). Like the int64 range it is not symmetric: the most negative
+/// duration, `-9223372036.854775808s`, has no negation.
 public struct Duration: Sendable, Hashable, Comparable {
     /// Whole seconds.
     public var seconds: Int64
     /// Nanoseconds, with the same sign as `seconds` (or zero), `-999_999_999...999_999_999`.
     public var nanos: Int32
-
-    /// The largest magnitude in seconds.
-    public static let maxSeconds: Int64 = 315_576_000_000
 
     /// Creates a duration when it is in range; `nanos` may be any value and is normalized.
     public init?(seconds: Int64, nanos: Int64 = 0) {
@@ -56,16 +58,24 @@ public struct Duration: Sendable, Hashable, Comparable {
             s += 1
             n -= 1_000_000_000
         }
-        guard s >= -Self.maxSeconds, s <= Self.maxSeconds else { return nil }
+        let (product, overflow1) = s.multipliedReportingOverflow(by: 1_000_000_000)
+        let (_, overflow2) = product.addingReportingOverflow(n)
+        guard !overflow1, !overflow2 else { return nil }
         self.seconds = s
         self.nanos = Int32(n)
     }
 
-    /// The duration in nanoseconds, when that fits in 64 bits.
-    public var totalNanoseconds: Int64? {
-        let (product, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (sum, overflow2) = product.addingReportingOverflow(Int64(nanos))
-        return overflow1 || overflow2 ? nil : sum
+    /// Creates a duration of a number of nanoseconds (every `Int64` is in range).
+    public init(nanoseconds: Int64) {
+        let (s, n) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+        self.seconds = s
+        self.nanos = Int32(n)
+    }
+
+    /// The duration in nanoseconds (it always fits in 64 bits).
+    public var totalNanoseconds: Int64 {
+        // In range by construction, so the wrapping operators never wrap.
+        seconds &* 1_000_000_000 &+ Int64(nanos)
     }
 
     /// Ordering by length, negative before positive.
@@ -80,6 +90,13 @@ extension Timestamp {
         let (s, o) = seconds.addingReportingOverflow(duration.seconds)
         guard !o else { return nil }
         return Timestamp(seconds: s, nanos: Int64(nanos) + Int64(duration.nanos))
+    }
+
+    /// The timestamp moved back by a duration, or `nil` when the result leaves the range.
+    public func subtracting(_ duration: Duration) -> Timestamp? {
+        let (s, o) = seconds.subtractingReportingOverflow(duration.seconds)
+        guard !o else { return nil }
+        return Timestamp(seconds: s, nanos: Int64(nanos) - Int64(duration.nanos))
     }
 
     /// The duration from `other` to this timestamp, or `nil` when out of the duration range.
@@ -98,7 +115,14 @@ extension Duration {
         return Duration(seconds: s, nanos: Int64(nanos) + Int64(other.nanos))
     }
 
-    /// The duration with its sign flipped (always in range, as the range is symmetric).
+    /// The difference, or `nil` when out of range.
+    public func subtracting(_ other: Duration) -> Duration? {
+        let (s, o) = seconds.subtractingReportingOverflow(other.seconds)
+        guard !o else { return nil }
+        return Duration(seconds: s, nanos: Int64(nanos) - Int64(other.nanos))
+    }
+
+    /// The duration with its sign flipped, or `nil` for the most negative duration.
     public var negated: Duration? {
         Duration(seconds: -seconds, nanos: -Int64(nanos))
     }

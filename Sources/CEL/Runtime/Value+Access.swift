@@ -13,7 +13,10 @@ extension Value {
         case .error, .unknown:
             return operand
         default:
-            return .error(.noSuchField, "type '\(operand.celType.name)' does not support field selection ('\(field.value)')")
+            return .error(
+                .noSuchField,
+                "type '\(operand.celType.name)' does not support field selection ('\(field.value)')"
+            )
         }
     }
 
@@ -28,7 +31,10 @@ extension Value {
         case .error, .unknown:
             return operand
         default:
-            return .error(.noSuchField, "type '\(operand.celType.name)' does not support field selection ('\(field.value)')")
+            return .error(
+                .noSuchField,
+                "type '\(operand.celType.name)' does not support field selection ('\(field.value)')"
+            )
         }
     }
 
@@ -43,7 +49,10 @@ extension Value {
         case .error, .unknown:
             return operand
         default:
-            return .error(.noSuchField, "type '\(operand.celType.name)' does not support field selection ('\(field.value)')")
+            return .error(
+                .noSuchField,
+                "type '\(operand.celType.name)' does not support field selection ('\(field.value)')"
+            )
         }
     }
 
