@@ -30,9 +30,10 @@ enum LiteralDecoder {
         let delimiter = triple ? 3 : 1
         let content = (index + delimiter)..<(range.upperBound - delimiter)
 
-        if isRaw {
-            let raw = Array(source[content])
-            return .success(isBytes ? .bytes(raw) : .string(String(decoding: raw, as: UTF8.self)))
+        // Most literals have no escapes: make the value straight from the source bytes.
+        if isRaw || !source[content].contains(UInt8(ascii: "\\")) {
+            if isBytes { return .success(.bytes(Array(source[content]))) }
+            return .success(.string(String(decoding: source[content], as: UTF8.self)))
         }
         var out: [UInt8] = []
         out.reserveCapacity(content.count)

@@ -24,52 +24,57 @@ extension ParserState {
         case addition
         case multiplication
 
-        /// The operator function a token stands for at this level, or `nil`.
-        func function(for kind: TokenKind) -> String? {
-            switch (self, kind) {
-            case (.logicalOr, .orOr): Operators.logicalOr
-            case (.logicalAnd, .andAnd): Operators.logicalAnd
-            case (.relation, .equalEqual): Operators.equals
-            case (.relation, .bangEqual): Operators.notEquals
-            case (.relation, .less): Operators.less
-            case (.relation, .lessEqual): Operators.lessEquals
-            case (.relation, .greater): Operators.greater
-            case (.relation, .greaterEqual): Operators.greaterEquals
-            case (.relation, .inKeyword): Operators.in
-            case (.addition, .plus): Operators.add
-            case (.addition, .minus): Operators.subtract
-            case (.multiplication, .star): Operators.multiply
-            case (.multiplication, .slash): Operators.divide
-            case (.multiplication, .percent): Operators.modulo
+        /// The level and operator function a token stands for, or `nil` when it is no binary operator.
+        static func of(_ kind: TokenKind) -> (level: BinaryLevel, function: String)? {
+            switch kind {
+            case .orOr: (.logicalOr, Operators.logicalOr)
+            case .andAnd: (.logicalAnd, Operators.logicalAnd)
+            case .equalEqual: (.relation, Operators.equals)
+            case .bangEqual: (.relation, Operators.notEquals)
+            case .less: (.relation, Operators.less)
+            case .lessEqual: (.relation, Operators.lessEquals)
+            case .greater: (.relation, Operators.greater)
+            case .greaterEqual: (.relation, Operators.greaterEquals)
+            case .inKeyword: (.relation, Operators.in)
+            case .plus: (.addition, Operators.add)
+            case .minus: (.addition, Operators.subtract)
+            case .star: (.multiplication, Operators.multiply)
+            case .slash: (.multiplication, Operators.divide)
+            case .percent: (.multiplication, Operators.modulo)
             default: nil
             }
         }
     }
 
-    /// One left-associative level: `Level = [Level op] NextLevel`. Each chained operator counts as
-    /// one level of nesting, since it deepens the tree by one.
-    mutating func parseBinary(_ level: BinaryLevel) -> Expr {
-        var left = parseOperand(of: level)
+    /// The binary levels from `minimum` up, by precedence climbing: every level is left-associative
+    /// (`Level = [Level op] NextLevel`). Each chained operator counts as one level of nesting, since it
+    /// deepens the tree by one.
+    mutating func parseBinary(_ minimum: BinaryLevel) -> Expr {
+        continueBinary(parseUnary(), minimum)
+    }
+
+    /// Continues a binary expression whose first operand is `start`, with operators of at least the
+    /// given level.
+    private mutating func continueBinary(_ start: Expr, _ minimum: BinaryLevel) -> Expr {
+        var left = start
         var chained = 0
         defer { leave(chained) }
-        while let function = level.function(for: kind) {
+        while let (level, function) = BinaryLevel.of(kind), level.rawValue >= minimum.rawValue {
             let op = advance()
             chained += 1
             depth += 1
             guard checkDepth() else {
                 return call(function, [left, errorNode(op.start)], at: op.start)
             }
-            let right = parseOperand(of: level)
+            var right = parseUnary()
+            if let next = BinaryLevel.of(kind), next.level.rawValue > level.rawValue,
+                let tighter = BinaryLevel(rawValue: level.rawValue + 1)
+            {
+                right = continueBinary(right, tighter)
+            }
             left = call(function, [left, right], at: op.start)
         }
         return left
-    }
-
-    private mutating func parseOperand(of level: BinaryLevel) -> Expr {
-        if let next = BinaryLevel(rawValue: level.rawValue + 1) {
-            return parseBinary(next)
-        }
-        return parseUnary()
     }
 
     /// `Unary = Member | "!" {"!"} Member | "-" {"-"} Member`.
