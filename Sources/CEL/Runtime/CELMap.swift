@@ -39,43 +39,121 @@ public enum MapKey: Sendable, Hashable {
     }
 }
 
-/// An immutable CEL map: entries in insertion order, with a hash index by normalized key.
+extension MapKey {
+    /// A stable 64-bit hash of the key (FNV-1a over the string's UTF-8 bytes; a mix of the integer
+    /// otherwise), computed once per key: maps store it beside each entry, and field selections
+    /// compute it at plan time, so a lookup hashes nothing.
+    @inlinable
+    public var stableHash: UInt64 {
+        switch self {
+        case .bool(let b): return b ? 0x9E37_79B9_7F4A_7C15 : 0x7F4A_7C15_9E37_79B9
+        case .int(let i): return Self.mix(UInt64(bitPattern: i))
+        case .uint(let u): return Self.mix(u ^ 0xA5A5_A5A5_A5A5_A5A5)
+        case .string(let s): return s.fnv1a
+        }
+    }
+
+    @inlinable
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension CELString {
+    /// FNV-1a over the UTF-8 bytes.
+    @inlinable
+    var fnv1a: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in value.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}
+
+/// An immutable CEL map: entries in insertion order, with an open-addressing index that stores each
+/// key's ``MapKey/stableHash``.
 public final class CELMap: Sendable {
     /// The keys, in insertion order.
     public let keys: [Value]
     /// The values, parallel to `keys`.
     public let values: [Value]
-    @usableFromInline let index: [MapKey: Int]
+    @usableFromInline let normalizedKeys: [MapKey]
+    @usableFromInline let hashes: [UInt64]
+    /// Entry position + 1 for each slot of the table; 0 marks an empty slot. Its size is a power of
+    /// two, at least twice the entry count.
+    @usableFromInline let slots: [Int32]
 
     /// Builds a map from entries; fails on a key that is not int, uint, bool or string, or on a repeated
     /// key.
     public static func make(_ entries: [(key: Value, value: Value)]) -> Result<CELMap, EvalError> {
         var keys: [Value] = []
         var values: [Value] = []
-        var index: [MapKey: Int] = [:]
+        var normalized: [MapKey] = []
         keys.reserveCapacity(entries.count)
         values.reserveCapacity(entries.count)
-        index.reserveCapacity(entries.count)
+        normalized.reserveCapacity(entries.count)
         for (key, value) in entries {
             guard MapKey.isValidKeyKind(key), let mapKey = MapKey(key) else {
                 return .failure(EvalError(.invalidArgument, "unsupported key type: \(key.celType.name)"))
             }
-            guard index.updateValue(keys.count, forKey: mapKey) == nil else {
-                return .failure(EvalError(.invalidArgument, "Failed with repeated key: \(key)"))
-            }
             keys.append(key)
             values.append(value)
+            normalized.append(mapKey)
         }
-        return .success(CELMap(keys: keys, values: values, index: index))
+        guard let map = CELMap(keys: keys, values: values, normalizedKeys: normalized) else {
+            let repeated = Self.firstRepeatedKey(keys, normalized)
+            return .failure(EvalError(.invalidArgument, "Failed with repeated key: \(repeated)"))
+        }
+        return .success(map)
+    }
+
+    private static func firstRepeatedKey(_ keys: [Value], _ normalized: [MapKey]) -> Value {
+        var seen: Set<MapKey> = []
+        for (index, key) in normalized.enumerated() where !seen.insert(key).inserted {
+            return keys[index]
+        }
+        return .null
     }
 
     /// An empty map.
-    public static let empty = CELMap(keys: [], values: [], index: [:])
+    public static let empty = CELMap(keys: [], values: [], normalizedKeys: []) ?? CELMap(unchecked: ())
 
-    init(keys: [Value], values: [Value], index: [MapKey: Int]) {
+    private init(unchecked: ()) {
+        keys = []
+        values = []
+        normalizedKeys = []
+        hashes = []
+        slots = [0, 0]
+    }
+
+    /// Builds the index; `nil` when two keys are equal.
+    init?(keys: [Value], values: [Value], normalizedKeys: [MapKey]) {
+        var capacity = 2
+        while capacity < normalizedKeys.count * 2 { capacity <<= 1 }
+        let mask = capacity - 1
+        var slots = [Int32](repeating: 0, count: capacity)
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(normalizedKeys.count)
+        for (position, key) in normalizedKeys.enumerated() {
+            let hash = key.stableHash
+            hashes.append(hash)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 {
+                let other = Int(slots[slot]) - 1
+                if hashes[other] == hash && normalizedKeys[other] == key { return nil }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = Int32(position + 1)
+        }
         self.keys = keys
         self.values = values
-        self.index = index
+        self.normalizedKeys = normalizedKeys
+        self.hashes = hashes
+        self.slots = slots
     }
 
     /// The number of entries.
@@ -86,11 +164,23 @@ public final class CELMap: Sendable {
         Array(zip(keys, values).map { (key: $0.0, value: $0.1) })
     }
 
+    /// The value for a key whose ``MapKey/stableHash`` is `hash`, or `nil` when absent.
+    @inlinable
+    public func value(for key: MapKey, hash: UInt64) -> Value? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if hashes[entry - 1] == hash && normalizedKeys[entry - 1] == key { return values[entry - 1] }
+            slot = (slot + 1) & mask
+        }
+    }
+
     /// The value for a key, or `nil` when absent.
     @inlinable
     public subscript(key: MapKey) -> Value? {
-        guard let position = index[key] else { return nil }
-        return values[position]
+        value(for: key, hash: key.stableHash)
     }
 
     /// The value for a key value, or `nil` when absent or not a possible key.
@@ -100,16 +190,15 @@ public final class CELMap: Sendable {
         return self[mapKey]
     }
 
-    /// A copy with one entry added or replaced (for `cel.@mapInsert`).
+    /// A copy with one entry added (for `cel.@mapInsert`); fails when the key exists or cannot be a key.
     public func inserting(key: Value, value: Value) -> Result<CELMap, EvalError> {
         guard MapKey.isValidKeyKind(key), let mapKey = MapKey(key) else {
             return .failure(EvalError(.invalidArgument, "unsupported key type: \(key.celType.name)"))
         }
-        guard index[mapKey] == nil else {
+        guard let map = CELMap(keys: keys + [key], values: values + [value], normalizedKeys: normalizedKeys + [mapKey])
+        else {
             return .failure(EvalError(.invalidArgument, "insert failed: key \(key) already exists"))
         }
-        var newIndex = index
-        newIndex[mapKey] = keys.count
-        return .success(CELMap(keys: keys + [key], values: values + [value], index: newIndex))
+        return .success(map)
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A CEL string: compared, ordered and hashed by its Unicode scalars (UTF-8 bytes), with no
 /// normalization, as langdef requires. Swift's `String ==` uses canonical equivalence and would make
 /// `"é" == "e\u{301}"`; under CEL the two differ.
@@ -20,7 +26,10 @@ public struct CELString: Sendable, Hashable, Comparable, ExpressibleByStringLite
 
     /// Equality of the UTF-8 bytes, which is equality of the code points.
     public static func == (lhs: CELString, rhs: CELString) -> Bool {
-        lhs.value.utf8.elementsEqual(rhs.value.utf8)
+        let a = lhs.value.utf8
+        let b = rhs.value.utf8
+        guard a.count == b.count else { return false }
+        return compareBytes(lhs, rhs) == 0
     }
 
     /// Hashes the UTF-8 bytes.
@@ -32,7 +41,29 @@ public struct CELString: Sendable, Hashable, Comparable, ExpressibleByStringLite
 
     /// Ordering of the UTF-8 bytes, which is the ordering of the code points.
     public static func < (lhs: CELString, rhs: CELString) -> Bool {
-        lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+        compareBytes(lhs, rhs) < 0
+    }
+
+    /// Compares the UTF-8 bytes: negative, zero or positive as `lhs` sorts before, equal to or after `rhs`.
+    @inline(__always)
+    static func compareBytes(_ lhs: CELString, _ rhs: CELString) -> Int {
+        let fast = lhs.value.utf8.withContiguousStorageIfAvailable { x in
+            rhs.value.utf8.withContiguousStorageIfAvailable { y in compare(x, y) }
+        }
+        if let fast, let order = fast { return order }
+        var a = lhs.value
+        var b = rhs.value
+        return a.withUTF8 { x in b.withUTF8 { y in compare(x, y) } }
+    }
+
+    @inline(__always)
+    private static func compare(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(x.count, y.count)
+        if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+            let order = memcmp(px, py, common)
+            if order != 0 { return Int(order) }
+        }
+        return x.count - y.count
     }
 
     /// The number of code points (CEL's `size` of a string).

@@ -9,12 +9,14 @@ final class SelectNode: Node, @unchecked Sendable {
     let operand: Node
     let field: CELString
     let key: MapKey
+    let hash: UInt64
     let mode: Mode
 
     init(id: ExprID, operand: Node, field: String, mode: Mode) {
         self.operand = operand
         self.field = CELString(field)
         self.key = .string(CELString(field))
+        self.hash = MapKey.string(CELString(field)).stableHash
         self.mode = mode
         super.init(id: id)
     }
@@ -23,7 +25,16 @@ final class SelectNode: Node, @unchecked Sendable {
 
     override func evaluate(_ frame: inout Frame) -> Value {
         let value = operand.evaluate(&frame)
-        if case .map(let map) = value, mode == .select, let found = map[key] { return found }
+        if case .map(let map) = value {
+            switch mode {
+            case .select:
+                if let found = map.value(for: key, hash: hash) { return found }
+            case .presence:
+                return .bool(map.value(for: key, hash: hash) != nil)
+            case .optional:
+                return .optional(map.value(for: key, hash: hash))
+            }
+        }
         let result: Value
         switch mode {
         case .select: result = Value.select(value, field: field, key: key)

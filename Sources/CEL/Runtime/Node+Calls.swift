@@ -121,12 +121,13 @@ final class EqualsNode: Node, @unchecked Sendable {
     }
 }
 
-/// `x in [constants]`: a hash probe into a set built at plan time.
+/// `x in [constants]`: a hash probe into a table built at plan time.
 final class SetMembershipNode: Node, @unchecked Sendable {
     let element: Node
-    let members: Set<MapKey>
+    /// The members as the keys of a map, for its hashed lookup.
+    let members: CELMap
 
-    init(id: ExprID, element: Node, members: Set<MapKey>) {
+    init(id: ExprID, element: Node, members: CELMap) {
         self.element = element
         self.members = members
         super.init(id: id)
@@ -138,6 +139,6 @@ final class SetMembershipNode: Node, @unchecked Sendable {
         let value = element.evaluate(&frame)
         if value.isErrorOrUnknown { return value }
         guard let key = MapKey(value) else { return .bool(false) }
-        return .bool(members.contains(key))
+        return .bool(members.value(for: key, hash: key.stableHash) != nil)
     }
 }

@@ -309,9 +309,10 @@ struct Planner {
         case (Operators.in, 2):
             let element = plan(arguments[0])
             let container = plan(arguments[1])
-            if case .list(let members)? = container.constant, members.allSatisfy(MapKey.isValidKeyKind) {
-                let keys = Set(members.compactMap { MapKey($0) })
-                return fold(SetMembershipNode(id: expr.id, element: element, members: keys))
+            if case .list(let members)? = container.constant, members.allSatisfy(MapKey.isValidKeyKind),
+                let table = Self.membershipTable(members)
+            {
+                return fold(SetMembershipNode(id: expr.id, element: element, members: table))
             }
             return planFunction(
                 expr,
@@ -340,6 +341,19 @@ struct Planner {
         let result = plan(arguments[1])
         scopes.removeLast(scopes.count - scopeDepth)
         return BlockNode(id: expr.id, slots: slots, bindings: bindings, result: result)
+    }
+
+    /// The distinct members of a constant list as the keys of a map (numerically equal members are one
+    /// key), for `x in [constants]`.
+    private static func membershipTable(_ members: [Value]) -> CELMap? {
+        var seen: Set<MapKey> = []
+        var entries: [(key: Value, value: Value)] = []
+        for member in members {
+            guard let key = MapKey(member) else { return nil }
+            if seen.insert(key).inserted { entries.append((member, .null)) }
+        }
+        guard case .success(let table) = CELMap.make(entries) else { return nil }
+        return table
     }
 
     // MARK: - Folding
