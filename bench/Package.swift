@@ -4,17 +4,33 @@
 // (see README.md and RESULTS.md).
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
+// The harness's malloc interposer (trait MallocInterposer) is LD_PRELOADed into every benchmark
+// process: it gives the malloc counts, but puts a 16-byte header and a counter update on every
+// allocation, which slows allocation-heavy code such as the parser. TESSERA_BENCH_NO_MALLOC_COUNTS=1
+// builds without it, for wall-clock figures closer to production; use a scratch path of its own
+// (`--scratch-path .build-nomalloc`) so the two configurations never share build products.
+let mallocCounts = ProcessInfo.processInfo.environment["TESSERA_BENCH_NO_MALLOC_COUNTS"] == nil
+
 let package = Package(
     name: "tessera-bench",
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "tessera", path: ".."),
-        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(
+            url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
+            traits: mallocCounts ? ["MallocInterposer"] : []
+        ),
     ],
     targets: [
+        // Reads shared/bench/expressions.json for the benchmarks and the driver.
+        .target(name: "BenchSupport", path: "Sources/BenchSupport"),
+        // ordo-one/benchmark targets: one executable per suite under Benchmarks/<Name>.
         .executableTarget(
             name: "CELParse",
             dependencies: [
+                "BenchSupport",
                 .product(name: "CEL", package: "tessera"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -22,7 +38,17 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
-        )
+        ),
+        // A plain driver without the harness: a cross-check of the wall clock, and the program to run
+        // under callgrind (this VM has no hardware instruction counters).
+        .executableTarget(
+            name: "parse-driver",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "CEL", package: "tessera"),
+            ],
+            path: "Tools/ParseDriver"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

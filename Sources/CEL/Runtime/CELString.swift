@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A CEL string: compared, ordered and hashed by its Unicode scalars (UTF-8 bytes), with no
