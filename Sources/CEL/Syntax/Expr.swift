@@ -26,7 +26,10 @@ public struct Expr: Sendable, Hashable {
 }
 
 /// The kinds of CEL expression nodes, as in the `Expr` message of cel-spec's `syntax.proto`.
-public indirect enum ExprKind: Sendable, Hashable {
+///
+/// Only the cases that hold a node directly are `indirect` (boxed); leaves and the aggregates (whose
+/// arrays already live on the heap) are stored inline, which saves an allocation per literal and name.
+public enum ExprKind: Sendable, Hashable {
     /// A placeholder the parser puts where it recovered from a syntax error. An AST without errors
     /// never contains one.
     case error
@@ -35,18 +38,18 @@ public indirect enum ExprKind: Sendable, Hashable {
     /// A simple name, such as `request`; a leading dot (`.a`) is kept in the name.
     case identifier(String)
     /// Field selection `operand.field`; with `testOnly` set it is the presence test of `has(operand.field)`.
-    case select(operand: Expr, field: String, testOnly: Bool)
+    indirect case select(operand: Expr, field: String, testOnly: Bool)
     /// A function call: global (`size(x)`), receiver-style (`x.size()`, with a `target`), or an operator
     /// (`_+_`, `_[_]`, `!_`, ... as spelled in ``Operators``).
-    case call(function: String, target: Expr?, arguments: [Expr])
+    indirect case call(function: String, target: Expr?, arguments: [Expr])
     /// A list literal; `optionalIndices` lists the elements written `?e`.
     case list(elements: [Expr], optionalIndices: [Int])
     /// A map literal.
     case map(entries: [MapEntry])
     /// A message construction `Type{field: value, ...}`.
-    case message(typeName: String, fields: [FieldInitializer])
+    indirect case message(typeName: String, fields: [FieldInitializer])
     /// A comprehension: what the macros `all`, `exists`, `map`, `filter`, `cel.bind`, ... expand into.
-    case comprehension(Comprehension)
+    indirect case comprehension(Comprehension)
 }
 
 /// One `key: value` entry of a map literal.

@@ -4,25 +4,31 @@
 /// so one run finds every lexical error. String and bytes literals are only delimited here; their
 /// escapes are decoded (and checked) by ``LiteralDecoder`` when the parser reads them.
 struct Lexer {
-    private let bytes: [UInt8]
+    /// The source, valid for the whole of ``tokenize(_:)``, which is the only place a lexer exists.
+    /// Every read is at an index checked against `bytes.count` (or through `byte(at:)`).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Whether the quoted literal being read has a backslash escape.
+    private var sawEscape = false
     private(set) var diagnostics: [CELDiagnostic] = []
 
-    init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// Tokenizes the whole input; the last token is always `endOfInput`.
-    static func tokenize(_ bytes: [UInt8]) -> (tokens: [Token], diagnostics: [CELDiagnostic]) {
-        var lexer = Lexer(bytes: bytes)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 3 + 2)
-        while true {
-            let token = lexer.next()
-            tokens.append(token)
-            if token.kind == .endOfInput { break }
+    static func tokenize(_ source: [UInt8]) -> (tokens: [Token], diagnostics: [CELDiagnostic]) {
+        source.withUnsafeBufferPointer { bytes in
+            var lexer = Lexer(bytes: bytes)
+            var tokens: [Token] = []
+            tokens.reserveCapacity(bytes.count / 3 + 2)
+            while true {
+                let token = lexer.next()
+                tokens.append(token)
+                if token.kind == .endOfInput { break }
+            }
+            return (tokens, lexer.diagnostics)
         }
-        return (tokens, lexer.diagnostics)
     }
 
     private func byte(at offset: Int) -> UInt8 {
@@ -34,7 +40,7 @@ struct Lexer {
     }
 
     private func token(_ kind: TokenKind, _ start: Int) -> Token {
-        Token(kind: kind, start: Int32(start), end: Int32(index))
+        Token(kind: kind, hasEscape: false, start: Int32(start), end: Int32(index))
     }
 
     /// Reads the next token, skipping whitespace and comments.
@@ -110,7 +116,10 @@ struct Lexer {
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0C:
-                index += 1
+                let text = bytes
+                var i = index + 1
+                while i < text.count, text[i] == UInt8(ascii: " ") { i += 1 }
+                index = i
             case UInt8(ascii: "/") where byte(at: index + 1) == UInt8(ascii: "/"):
                 while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
             default:
@@ -153,8 +162,10 @@ struct Lexer {
                 return quoted(kind: .bytesLiteral, start: start, raw: true)
             }
         }
-        index += 1
-        while index < bytes.count, bytes[index].isIdentifierContinue { index += 1 }
+        let text = bytes
+        var i = index + 1
+        while i < text.count, text[i].isIdentifierContinue { i += 1 }
+        index = i
         let length = index - start
         if length == 2, c == UInt8(ascii: "i"), n1 == UInt8(ascii: "n") { return token(.inKeyword, start) }
         if length == 4, c == UInt8(ascii: "t"), matches(start, "true") { return token(.trueKeyword, start) }
@@ -220,24 +231,36 @@ struct Lexer {
 
     /// Delimits a quoted literal whose opening quote is at `index`. Escapes are skipped, not decoded.
     private mutating func quoted(kind: TokenKind, start: Int, raw: Bool) -> Token {
+        sawEscape = false
         let quote = bytes[index]
         let triple = byte(at: index + 1) == quote && byte(at: index + 2) == quote
         index += triple ? 3 : 1
         while index < bytes.count {
+            // Skip ordinary bytes in a tight loop over locals, then look at the one that stopped it.
+            let text = bytes
+            var i = index
+            while i < text.count {
+                let b = text[i]
+                if b == quote || b == UInt8(ascii: "\\") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
+                i += 1
+            }
+            index = i
+            guard index < bytes.count else { break }
             let c = bytes[index]
             if c == UInt8(ascii: "\\") && !raw {
                 // An escape: the escaped byte cannot end the literal. Raw literals have no escapes.
+                sawEscape = true
                 index += 2
                 continue
             }
             if c == quote {
                 if !triple {
                     index += 1
-                    return token(kind, start)
+                    return quotedToken(kind, start)
                 }
                 if byte(at: index + 1) == quote && byte(at: index + 2) == quote {
                     index += 3
-                    return token(kind, start)
+                    return quotedToken(kind, start)
                 }
             } else if !triple && (c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r")) {
                 report(
@@ -259,6 +282,10 @@ struct Lexer {
         index = bytes.count
         report(.invalidToken, "unterminated \(kind == .bytesLiteral ? "bytes" : "string") literal", start..<index)
         return token(.invalid, start)
+    }
+
+    private func quotedToken(_ kind: TokenKind, _ start: Int) -> Token {
+        Token(kind: kind, hasEscape: sawEscape, start: Int32(start), end: Int32(index))
     }
 
     private mutating func quotedIdentifier() -> Token {

@@ -14,7 +14,10 @@ enum LiteralDecoder {
     }
 
     /// Decodes a string or bytes literal spanning `range` of `source`: prefixes, quotes and escapes.
-    static func decodeQuoted(_ source: [UInt8], _ range: Range<Int>) -> Result<Quoted, Failure> {
+    /// `mayHaveEscapes` false (the lexer saw no backslash) skips the search for escapes.
+    static func decodeQuoted(_ source: [UInt8], _ range: Range<Int>, mayHaveEscapes: Bool = true) -> Result<
+        Quoted, Failure
+    > {
         var index = range.lowerBound
         var isBytes = false
         var isRaw = false
@@ -31,7 +34,7 @@ enum LiteralDecoder {
         let content = (index + delimiter)..<(range.upperBound - delimiter)
 
         // Most literals have no escapes: make the value straight from the source bytes.
-        if isRaw || !source[content].contains(UInt8(ascii: "\\")) {
+        if isRaw || !mayHaveEscapes || !source[content].contains(UInt8(ascii: "\\")) {
             if isBytes { return .success(.bytes(Array(source[content]))) }
             return .success(.string(String(decoding: source[content], as: UTF8.self)))
         }

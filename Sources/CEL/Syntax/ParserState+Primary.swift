@@ -1,15 +1,36 @@
 /// Member access, calls, literals and aggregate construction:
 /// `Member = Primary | Member "." SELECTOR ["(" [ExprList] ")"] | Member "[" Expr "]"` and `Primary`.
 extension ParserState {
-    /// Words that cannot be identifiers or global function names (langdef "Syntax").
-    static let reservedWords: Set<String> = [
-        "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
-        "namespace", "return", "var", "void", "while",
-    ]
+    /// Words that cannot be identifiers or global function names (langdef "Syntax"), by length.
+    static let reservedWordsByLength: [[[UInt8]]] = {
+        let words = [
+            "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
+            "namespace", "return", "var", "void", "while",
+        ]
+        var table = [[[UInt8]]](repeating: [], count: 10)
+        for word in words { table[word.utf8.count].append(Array(word.utf8)) }
+        return table
+    }()
+
+    /// Whether an identifier token is a reserved word; compares bytes, without making a string.
+    func isReservedWord(_ token: Token) -> Bool {
+        let length = Int(token.end - token.start)
+        guard length < Self.reservedWordsByLength.count else { return false }
+        let text = source[Int(token.start)..<Int(token.end)]
+        return Self.reservedWordsByLength[length].contains { $0.elementsEqual(text) }
+    }
+
+    /// The dotted name spelled by the tokens from `start` up to the current one (`.`, identifiers and
+    /// dots only), for a message type name.
+    private func qualifiedName(fromToken start: Int) -> String {
+        var name = ""
+        for index in start..<position { name += text(tokens[index]) }
+        return name
+    }
 
     mutating func parseMember() -> Expr {
         let start = current.start
-        var (expr, qualifiedName) = parsePrimary()
+        var (expr, nameStart) = parsePrimary()
         var steps = 0
         defer { leave(steps) }
         while true {
@@ -24,7 +45,7 @@ extension ParserState {
                     let (field, _) = parseFieldName(allowQuoted: true, context: "after '.?'")
                     let name = node(dot.start, .literal(.string(field)))
                     expr = call(Operators.optionalSelect, [expr, name], at: dot.start)
-                    qualifiedName = nil
+                    nameStart = nil
                     continue
                 }
                 let fieldToken = current
@@ -40,10 +61,10 @@ extension ParserState {
                     advance()
                     let arguments = parseArguments()
                     expr = makeCall(field, target: expr, arguments: arguments, at: fieldToken.start)
-                    qualifiedName = nil
+                    nameStart = nil
                 } else {
                     expr = node(dot.start, .select(operand: expr, field: field, testOnly: false))
-                    qualifiedName = quoted ? nil : qualifiedName.map { $0 + "." + field }
+                    if quoted { nameStart = nil }
                 }
             case .leftBracket:
                 let bracket = advance()
@@ -55,11 +76,11 @@ extension ParserState {
                 let index = parseExpr()
                 expect(.rightBracket, "']' to close the index")
                 expr = call(isOptional ? Operators.optionalIndex : Operators.index, [expr, index], at: bracket.start)
-                qualifiedName = nil
+                nameStart = nil
             case .leftBrace:
-                guard let typeName = qualifiedName else { return expr }
-                expr = parseMessage(typeName: typeName, at: start)
-                qualifiedName = nil
+                guard let first = nameStart else { return expr }
+                expr = parseMessage(typeName: qualifiedName(fromToken: first), at: start)
+                nameStart = nil
             default:
                 return expr
             }
@@ -92,18 +113,20 @@ extension ParserState {
         }
     }
 
-    /// Parses a primary; also returns the qualified name it spells when it is a plain identifier, so a
-    /// following `{` can make it a message construction.
-    mutating func parsePrimary() -> (Expr, String?) {
+    /// Parses a primary; also returns, when it is a plain identifier, the position of its first token,
+    /// so that a following `{` can make the dotted name a message construction.
+    mutating func parsePrimary() -> (Expr, Int?) {
         let token = current
         switch token.kind {
         case .dot where peek(1) == .identifier:
+            let first = position
             advance()
             let identifier = advance()
-            return identifierOrCall(identifier, name: "." + text(identifier), at: token.start)
+            return identifierOrCall(identifier, leadingDot: true, at: token.start, firstToken: first)
         case .identifier:
+            let first = position
             advance()
-            return identifierOrCall(token, name: text(token), at: token.start)
+            return identifierOrCall(token, leadingDot: false, at: token.start, firstToken: first)
         case .leftParen:
             advance()
             let inner = parseExpr()
@@ -119,7 +142,11 @@ extension ParserState {
             return (parseNumber(negativeAt: nil), nil)
         case .stringLiteral, .bytesLiteral:
             advance()
-            switch LiteralDecoder.decodeQuoted(source, Int(token.start)..<Int(token.end)) {
+            switch LiteralDecoder.decodeQuoted(
+                source,
+                Int(token.start)..<Int(token.end),
+                mayHaveEscapes: token.hasEscape
+            ) {
             case .success(.string(let value)): return (node(token.start, .literal(.string(value))), nil)
             case .success(.bytes(let value)): return (node(token.start, .literal(.bytes(value))), nil)
             case .failure(let failure):
@@ -156,17 +183,23 @@ extension ParserState {
         }
     }
 
-    private mutating func identifierOrCall(_ token: Token, name: String, at offset: Int32) -> (Expr, String?) {
+    private mutating func identifierOrCall(
+        _ token: Token,
+        leadingDot: Bool,
+        at offset: Int32,
+        firstToken: Int
+    ) -> (Expr, Int?) {
         let word = text(token)
-        if Self.reservedWords.contains(word) {
+        if isReservedWord(token) {
             report(
                 .reservedIdentifier,
                 "'\(word)' is a reserved word and cannot be an identifier or function name",
                 Int(token.start)..<Int(token.end)
             )
         }
+        let name = leadingDot ? "." + word : word
         guard kind == .leftParen else {
-            return (node(offset, .identifier(name)), name)
+            return (node(offset, .identifier(name)), firstToken)
         }
         advance()
         let arguments = parseArguments()
@@ -182,6 +215,7 @@ extension ParserState {
         }
         defer { leave() }
         var arguments: [Expr] = []
+        if kind != .rightParen { arguments.reserveCapacity(4) }
         parseSequence(closer: .rightParen, allowTrailingComma: false, what: "the argument list") { state in
             arguments.append(state.parseExpr())
         }
@@ -245,6 +279,7 @@ extension ParserState {
         defer { leave() }
         var elements: [Expr] = []
         var optionalIndices: [Int] = []
+        if kind != .rightBracket { elements.reserveCapacity(4) }
         parseSequence(closer: .rightBracket, allowTrailingComma: true, what: "the list") { state in
             if state.kind == .question {
                 state.advance()
@@ -264,6 +299,7 @@ extension ParserState {
         }
         defer { leave() }
         var entries: [MapEntry] = []
+        if kind != .rightBrace { entries.reserveCapacity(4) }
         parseSequence(closer: .rightBrace, allowTrailingComma: true, what: "the map") { state in
             let isOptional = state.kind == .question
             if isOptional { state.advance() }

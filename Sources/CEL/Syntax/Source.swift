@@ -1,4 +1,4 @@
-/// The text of one CEL expression, with the line table that turns UTF-8 offsets into lines and columns.
+/// The text of one CEL expression, and the mapping of UTF-8 offsets to lines and columns.
 public struct Source: Sendable {
     /// A name for the text in diagnostics, such as a file name or `<input>`.
     public let name: String
@@ -6,19 +6,22 @@ public struct Source: Sendable {
     public let text: String
     /// The UTF-8 bytes of `text`.
     public let bytes: [UInt8]
-    /// The UTF-8 offset at which each line starts; `lineStarts[0] == 0`.
-    public let lineStarts: [Int]
 
-    /// Creates a source and computes its line table.
+    /// Creates a source.
     public init(_ text: String, name: String = "<input>") {
         self.name = name
         self.text = text
         self.bytes = Array(text.utf8)
+    }
+
+    /// The UTF-8 offset at which each line starts; the first is 0. Computed on demand: only
+    /// diagnostics need it, and parsing a valid expression should not pay for it.
+    public var lineStarts: [Int] {
         var starts = [0]
         for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
             starts.append(index + 1)
         }
-        self.lineStarts = starts
+        return starts
     }
 
     /// A position in the text, 1-based, with the column counted in Unicode scalars.
@@ -39,6 +42,7 @@ public struct Source: Sendable {
     /// The line and column of a UTF-8 offset (clamped to the text).
     public func location(of offset: Int) -> Location {
         let offset = max(0, min(offset, bytes.count))
+        let lineStarts = self.lineStarts
         var low = 0
         var high = lineStarts.count - 1
         while low < high {
@@ -57,6 +61,7 @@ public struct Source: Sendable {
 
     /// The text of a 1-based line, without its line terminator.
     public func line(_ number: Int) -> String {
+        let lineStarts = self.lineStarts
         guard number >= 1, number <= lineStarts.count else { return "" }
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count

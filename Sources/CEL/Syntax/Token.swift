@@ -87,6 +87,8 @@ enum TokenKind: UInt8, Sendable {
 /// One token: its kind and the UTF-8 range of the source it covers.
 struct Token: Sendable, Hashable {
     var kind: TokenKind
+    /// For string and bytes literals: whether the literal has a backslash escape to decode.
+    var hasEscape: Bool
     var start: Int32
     var end: Int32
 }
