@@ -177,6 +177,22 @@ public final class CELMap: Sendable {
         }
     }
 
+    /// The value for a string key given as its UTF-8 bytes and ``MapKey/stableHash`` (both prepared at
+    /// plan time by field selections), or `nil` when absent.
+    @inlinable
+    public func value(forStringBytes bytes: [UInt8], hash: UInt64) -> Value? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if hashes[entry - 1] == hash, case .string(let stored) = normalizedKeys[entry - 1], stored.hasBytes(bytes) {
+                return values[entry - 1]
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
     /// The value for a key, or `nil` when absent.
     @inlinable
     public subscript(key: MapKey) -> Value? {

@@ -66,6 +66,21 @@ public struct CELString: Sendable, Hashable, Comparable, ExpressibleByStringLite
         return x.count - y.count
     }
 
+    /// Whether the string's UTF-8 bytes are exactly `bytes` (prepared once, e.g. at plan time).
+    @inline(__always)
+    @usableFromInline
+    func hasBytes(_ bytes: [UInt8]) -> Bool {
+        let utf8 = value.utf8
+        guard utf8.count == bytes.count else { return false }
+        let fast = utf8.withContiguousStorageIfAvailable { stored in
+            bytes.withUnsafeBufferPointer { wanted in
+                guard let p = stored.baseAddress, let q = wanted.baseAddress else { return true }
+                return memcmp(p, q, wanted.count) == 0
+            }
+        }
+        return fast ?? utf8.elementsEqual(bytes)
+    }
+
     /// The number of code points (CEL's `size` of a string).
     public var count: Int { value.unicodeScalars.count }
 }

@@ -10,6 +10,7 @@ final class SelectNode: Node, @unchecked Sendable {
     let field: CELString
     let key: MapKey
     let hash: UInt64
+    let bytes: [UInt8]
     let mode: Mode
 
     init(id: ExprID, operand: Node, field: String, mode: Mode) {
@@ -17,6 +18,7 @@ final class SelectNode: Node, @unchecked Sendable {
         self.field = CELString(field)
         self.key = .string(CELString(field))
         self.hash = MapKey.string(CELString(field)).stableHash
+        self.bytes = Array(field.utf8)
         self.mode = mode
         super.init(id: id)
     }
@@ -28,11 +30,11 @@ final class SelectNode: Node, @unchecked Sendable {
         if case .map(let map) = value {
             switch mode {
             case .select:
-                if let found = map.value(for: key, hash: hash) { return found }
+                if let found = map.value(forStringBytes: bytes, hash: hash) { return found }
             case .presence:
-                return .bool(map.value(for: key, hash: hash) != nil)
+                return .bool(map.value(forStringBytes: bytes, hash: hash) != nil)
             case .optional:
-                return .optional(map.value(for: key, hash: hash))
+                return .optional(map.value(forStringBytes: bytes, hash: hash))
             }
         }
         let result: Value

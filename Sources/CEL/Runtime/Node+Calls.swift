@@ -121,6 +121,31 @@ final class EqualsNode: Node, @unchecked Sendable {
     }
 }
 
+/// `x == 'constant'` and `x != 'constant'`: compares bytes prepared at plan time.
+final class EqualsStringNode: Node, @unchecked Sendable {
+    let operand: Node
+    let bytes: [UInt8]
+    let negated: Bool
+
+    init(id: ExprID, operand: Node, constant: CELString, negated: Bool) {
+        self.operand = operand
+        self.bytes = Array(constant.value.utf8)
+        self.negated = negated
+        super.init(id: id)
+    }
+
+    override var inputs: [Node]? { [operand] }
+
+    override func evaluate(_ frame: inout Frame) -> Value {
+        let value = operand.evaluate(&frame)
+        switch value {
+        case .string(let s): return .bool(s.hasBytes(bytes) != negated)
+        case .error, .unknown: return value
+        default: return .bool(negated)
+        }
+    }
+}
+
 /// `x in [constants]`: a hash probe into a table built at plan time.
 final class SetMembershipNode: Node, @unchecked Sendable {
     let element: Node

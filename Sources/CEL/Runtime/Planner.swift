@@ -286,11 +286,20 @@ struct Planner {
         case (Operators.notStrictlyFalse, 1):
             return NotStrictlyFalseNode(id: expr.id, operand: plan(arguments[0]))
         case (Operators.equals, 2), (Operators.notEquals, 2):
+            let lhs = plan(arguments[0])
+            let rhs = plan(arguments[1])
+            let negated = function == Operators.notEquals
+            if case .string(let constant)? = rhs.constant, lhs.constant == nil {
+                return EqualsStringNode(id: expr.id, operand: lhs, constant: constant, negated: negated)
+            }
+            if case .string(let constant)? = lhs.constant, rhs.constant == nil {
+                return EqualsStringNode(id: expr.id, operand: rhs, constant: constant, negated: negated)
+            }
             let node = EqualsNode(
                 id: expr.id,
-                lhs: plan(arguments[0]),
-                rhs: plan(arguments[1]),
-                negated: function == Operators.notEquals
+                lhs: lhs,
+                rhs: rhs,
+                negated: negated
             )
             return fold(node)
         case (Operators.index, 2), (Operators.optionalIndex, 2):
