@@ -19,7 +19,8 @@ let package = Package(
     dependencies: [
         .package(name: "tessera", path: ".."),
         .package(
-            url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
+            url: "https://github.com/ordo-one/benchmark",
+            from: "1.38.1",
             traits: mallocCounts ? ["MallocInterposer"] : []
         ),
     ],
@@ -48,6 +49,17 @@ let package = Package(
                 .product(name: "CEL", package: "tessera"),
             ],
             path: "Tools/ParseDriver"
+        ),
+        // cel-bench: compile and evaluation medians and heap allocations per evaluation of a cases
+        // file (issue 3): `swift run -c release --package-path bench cel-bench ../shared/bench/expressions.json`.
+        .target(name: "CMallocCounter", path: "Sources/CMallocCounter"),
+        .executableTarget(
+            name: "cel-bench",
+            dependencies: [
+                "CMallocCounter",
+                .product(name: "CEL", package: "tessera"),
+            ],
+            path: "Tools/CELBench"
         ),
     ],
     swiftLanguageModes: [.v6]

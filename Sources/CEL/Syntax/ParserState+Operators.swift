@@ -2,6 +2,18 @@
 extension ParserState {
     /// `Expr = ConditionalOr ["?" ConditionalOr ":" Expr]`
     mutating func parseExpr() -> Expr {
+        // Fast path: a literal or name followed directly by a separator or closing bracket is the whole
+        // expression (most list elements, map keys and values, and arguments).
+        switch kind {
+        case .stringLiteral, .intLiteral, .uintLiteral, .doubleLiteral, .trueKeyword, .falseKeyword, .nullKeyword,
+            .identifier, .bytesLiteral:
+            switch peek(1) {
+            case .comma, .colon, .rightBracket, .rightParen, .rightBrace: return parsePrimary().0
+            default: break
+            }
+        default:
+            break
+        }
         guard enter() else {
             leave()
             return errorNode(current.start)
