@@ -6,6 +6,8 @@ public final class Program: Sendable {
     public let parsed: ParsedExpression
     let root: Node
     let localCount: Int
+    /// The result when planning folded the whole expression into a constant.
+    let constantResult: Value?
     let limits: EvaluationLimits
     private let slotOfVariable: [String: Int]
 
@@ -14,6 +16,7 @@ public final class Program: Sendable {
         self.root = root
         self.variables = variables
         self.localCount = localCount
+        self.constantResult = root.constant
         self.limits = limits
         var slots: [String: Int] = [:]
         for (slot, name) in variables.enumerated() { slots[name] = slot }
@@ -40,6 +43,7 @@ public final class Program: Sendable {
     /// Evaluates the program with a prepared activation. Evaluation never traps: errors, including
     /// exceeded limits, are returned as ``Value/error(_:)``.
     public func evaluate(_ activation: Activation) -> Value {
+        if let constantResult { return constantResult }
         guard activation.values.count == variables.count else {
             return .error(
                 .invalidArgument,
@@ -47,7 +51,18 @@ public final class Program: Sendable {
             )
         }
         return activation.values.withUnsafeBufferPointer { variableValues in
-            withUnsafeTemporaryAllocation(of: Value.self, capacity: max(localCount, 1)) { locals in
+            if localCount == 0 {
+                // No comprehension or block: no local slots to set up.
+                var frame = Frame(
+                    variables: variableValues,
+                    locals: UnsafeMutableBufferPointer(start: nil, count: 0),
+                    limits: limits
+                )
+                let result = root.evaluate(&frame)
+                if let abort = frame.abort { return .error(abort) }
+                return result
+            }
+            return withUnsafeTemporaryAllocation(of: Value.self, capacity: localCount) { locals in
                 locals.initialize(repeating: .null)
                 var frame = Frame(variables: variableValues, locals: locals, limits: limits)
                 let result = root.evaluate(&frame)
