@@ -66,8 +66,18 @@ extension CELString {
     /// FNV-1a over the UTF-8 bytes.
     @inlinable
     var fnv1a: UInt64 {
+        if let hash = value.utf8.withContiguousStorageIfAvailable({ Self.fnv1a($0) }) { return hash }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in value.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    @inlinable
+    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         return hash
