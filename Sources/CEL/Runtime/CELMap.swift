@@ -62,6 +62,66 @@ extension MapKey {
     }
 }
 
+/// What a map's index stores per key, so that a probe compares a few integers and touches no string:
+/// the hash, the key's first 16 UTF-8 bytes as two words (or an integer key's value and kind), and
+/// the length. Keys of at most 16 bytes are equal exactly when their digests are; longer string
+/// keys also compare their bytes.
+public struct KeyDigest: Sendable, Hashable {
+    /// ``MapKey/stableHash``.
+    public var hash: UInt64
+    /// Bytes 0–7 of a string key (little-endian, zero-padded), or the value of another key.
+    public var word0: UInt64
+    /// Bytes 8–15 of a string key, or the kind of another key.
+    public var word1: UInt64
+    /// The UTF-8 length of a string key, or -1.
+    public var length: Int
+
+    /// The digest of a key.
+    @inlinable
+    public init(_ key: MapKey) {
+        switch key {
+        case .bool(let b): self.init(hash: key.stableHash, word0: b ? 1 : 0, word1: 3, length: -1)
+        case .int(let i): self.init(hash: key.stableHash, word0: UInt64(bitPattern: i), word1: 1, length: -1)
+        case .uint(let u): self.init(hash: key.stableHash, word0: u, word1: 2, length: -1)
+        case .string(let s): self.init(string: s)
+        }
+    }
+
+    /// The digest of a string key, computed in one pass over its bytes.
+    @inlinable
+    public init(string: CELString) {
+        if let digest = string.value.utf8.withContiguousStorageIfAvailable({ Self(bytes: $0) }) {
+            self = digest
+        } else {
+            self = Array(string.value.utf8).withUnsafeBufferPointer { Self(bytes: $0) }
+        }
+    }
+
+    @inlinable
+    init(hash: UInt64, word0: UInt64, word1: UInt64, length: Int) {
+        self.hash = hash
+        self.word0 = word0
+        self.word1 = word1
+        self.length = length
+    }
+
+    /// The digest of a string key's UTF-8 bytes.
+    @inlinable
+    public init(bytes: UnsafeBufferPointer<UInt8>) {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        for index in 0..<min(bytes.count, 16) {
+            let shifted = UInt64(bytes[index]) << UInt64((index & 7) * 8)
+            if index < 8 { w0 |= shifted } else { w1 |= shifted }
+        }
+        self.init(hash: CELString.fnv1a(bytes), word0: w0, word1: w1, length: bytes.count)
+    }
+
+    /// Whether two keys with these digests are certainly equal without comparing their bytes.
+    @inlinable
+    var isComplete: Bool { length <= 16 }
+}
+
 extension CELString {
     /// FNV-1a over the UTF-8 bytes.
     @inlinable
@@ -92,7 +152,7 @@ public final class CELMap: Sendable {
     /// The values, parallel to `keys`.
     public let values: [Value]
     @usableFromInline let normalizedKeys: [MapKey]
-    @usableFromInline let hashes: [UInt64]
+    @usableFromInline let digests: [KeyDigest]
     /// Entry position + 1 for each slot of the table; 0 marks an empty slot. Its size is a power of
     /// two, at least twice the entry count.
     @usableFromInline let slots: [Int32]
@@ -136,7 +196,7 @@ public final class CELMap: Sendable {
         keys = []
         values = []
         normalizedKeys = []
-        hashes = []
+        digests = []
         slots = [0, 0]
     }
 
@@ -146,15 +206,15 @@ public final class CELMap: Sendable {
         while capacity < normalizedKeys.count * 2 { capacity <<= 1 }
         let mask = capacity - 1
         var slots = [Int32](repeating: 0, count: capacity)
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(normalizedKeys.count)
+        var digests: [KeyDigest] = []
+        digests.reserveCapacity(normalizedKeys.count)
         for (position, key) in normalizedKeys.enumerated() {
-            let hash = key.stableHash
-            hashes.append(hash)
-            var slot = Int(truncatingIfNeeded: hash) & mask
+            let digest = KeyDigest(key)
+            digests.append(digest)
+            var slot = Int(truncatingIfNeeded: digest.hash) & mask
             while slots[slot] != 0 {
                 let other = Int(slots[slot]) - 1
-                if hashes[other] == hash && normalizedKeys[other] == key { return nil }
+                if digests[other] == digest && (digest.isComplete || normalizedKeys[other] == key) { return nil }
                 slot = (slot + 1) & mask
             }
             slots[slot] = Int32(position + 1)
@@ -162,7 +222,7 @@ public final class CELMap: Sendable {
         self.keys = keys
         self.values = values
         self.normalizedKeys = normalizedKeys
-        self.hashes = hashes
+        self.digests = digests
         self.slots = slots
     }
 
@@ -174,29 +234,16 @@ public final class CELMap: Sendable {
         Array(zip(keys, values).map { (key: $0.0, value: $0.1) })
     }
 
-    /// The value for a key whose ``MapKey/stableHash`` is `hash`, or `nil` when absent.
+    /// The value for the key with this digest (`key` is compared only for string keys longer than 16
+    /// bytes), or `nil` when absent.
     @inlinable
-    public func value(for key: MapKey, hash: UInt64) -> Value? {
+    public func value(for key: MapKey, digest: KeyDigest) -> Value? {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        var slot = Int(truncatingIfNeeded: digest.hash) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { return nil }
-            if hashes[entry - 1] == hash && normalizedKeys[entry - 1] == key { return values[entry - 1] }
-            slot = (slot + 1) & mask
-        }
-    }
-
-    /// The value for a string key given as its UTF-8 bytes and ``MapKey/stableHash`` (both prepared at
-    /// plan time by field selections), or `nil` when absent.
-    @inlinable
-    public func value(forStringBytes bytes: [UInt8], hash: UInt64) -> Value? {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return nil }
-            if hashes[entry - 1] == hash, case .string(let stored) = normalizedKeys[entry - 1], stored.hasBytes(bytes) {
+            if digests[entry - 1] == digest && (digest.isComplete || normalizedKeys[entry - 1] == key) {
                 return values[entry - 1]
             }
             slot = (slot + 1) & mask
@@ -206,7 +253,7 @@ public final class CELMap: Sendable {
     /// The value for a key, or `nil` when absent.
     @inlinable
     public subscript(key: MapKey) -> Value? {
-        value(for: key, hash: key.stableHash)
+        value(for: key, digest: KeyDigest(key))
     }
 
     /// The value for a key value, or `nil` when absent or not a possible key.

@@ -9,16 +9,14 @@ final class SelectNode: Node, @unchecked Sendable {
     let operand: Node
     let field: CELString
     let key: MapKey
-    let hash: UInt64
-    let bytes: [UInt8]
+    let digest: KeyDigest
     let mode: Mode
 
     init(id: ExprID, operand: Node, field: String, mode: Mode) {
         self.operand = operand
         self.field = CELString(field)
         self.key = .string(CELString(field))
-        self.hash = MapKey.string(CELString(field)).stableHash
-        self.bytes = Array(field.utf8)
+        self.digest = KeyDigest(string: CELString(field))
         self.mode = mode
         super.init(id: id)
     }
@@ -30,11 +28,11 @@ final class SelectNode: Node, @unchecked Sendable {
         if case .map(let map) = value {
             switch mode {
             case .select:
-                if let found = map.value(forStringBytes: bytes, hash: hash) { return found }
+                if let found = map.value(for: key, digest: digest) { return found }
             case .presence:
-                return .bool(map.value(forStringBytes: bytes, hash: hash) != nil)
+                return .bool(map.value(for: key, digest: digest) != nil)
             case .optional:
-                return .optional(map.value(forStringBytes: bytes, hash: hash))
+                return .optional(map.value(for: key, digest: digest))
             }
         }
         let result: Value

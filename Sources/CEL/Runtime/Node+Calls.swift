@@ -164,6 +164,6 @@ final class SetMembershipNode: Node, @unchecked Sendable {
         let value = element.evaluate(&frame)
         if value.isErrorOrUnknown { return value }
         guard let key = MapKey(value) else { return .bool(false) }
-        return .bool(members.value(for: key, hash: key.stableHash) != nil)
+        return .bool(members.value(for: key, digest: KeyDigest(key)) != nil)
     }
 }
