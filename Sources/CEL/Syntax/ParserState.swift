@@ -83,13 +83,18 @@ struct ParserState {
 
     // MARK: - Nodes
 
+    @inline(__always)
     mutating func allocateID() -> ExprID {
-        defer { nextID += 1 }
+        let id = nextID
+        nextID += 1
         nodeCount += 1
-        if nodeCount > options.maxNodes {
-            limitError("expression has more than \(options.maxNodes) nodes", at: Int(current.start))
-        }
-        return nextID
+        if nodeCount > options.maxNodes { nodeLimitExceeded() }
+        return id
+    }
+
+    @inline(never)
+    private mutating func nodeLimitExceeded() {
+        limitError("expression has more than \(options.maxNodes) nodes", at: Int(current.start))
     }
 
     mutating func node(_ offset: Int32, _ kind: ExprKind) -> Expr {
@@ -116,13 +121,17 @@ struct ParserState {
 
     /// Checks the current depth against the limit; past it, reports once, skips to the next place
     /// where the enclosing rule can go on, and returns `false`.
+    @inline(__always)
     mutating func checkDepth() -> Bool {
-        guard depth <= options.maxNestingDepth else {
-            limitError("expression nests deeper than \(options.maxNestingDepth) levels", at: Int(current.start))
-            skipBalanced(stoppingAt: [])
-            return false
-        }
-        return true
+        if depth <= options.maxNestingDepth { return true }
+        depthExceeded()
+        return false
+    }
+
+    @inline(never)
+    private mutating func depthExceeded() {
+        limitError("expression nests deeper than \(options.maxNestingDepth) levels", at: Int(current.start))
+        skipBalanced(stoppingAt: [])
     }
 
     mutating func leave(_ levels: Int = 1) {
