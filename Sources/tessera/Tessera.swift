@@ -6,6 +6,6 @@ struct Tessera: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tessera",
         abstract: "Tessera: identity federation and authorization on our own CEL engine.",
-        subcommands: [ParseCommand.self, EvalCommand.self]
+        subcommands: [ParseCommand.self, CheckCommand.self, EvalCommand.self]
     )
 }

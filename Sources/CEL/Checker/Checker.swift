@@ -308,6 +308,8 @@ struct CheckerState {
         var matched: [String] = []
         var resultType: CELType?
         var committed = substitution
+        // When several overloads fit, the most specific ones (fewest `dyn` parameters) decide.
+        var fewestDynamic = Int.max
         for overload in declaration.overloads
         where overload.isReceiverStyle == receiverStyle && overload.parameters.count == argumentTypes.count {
             // Give the overload's type parameters fresh names for this call.
@@ -324,8 +326,15 @@ struct CheckerState {
                 break
             }
             guard fits else { continue }
-            matched.append(overload.id)
+            let dynamicCount = overload.parameters.filter(\.isDynamic).count
+            if dynamicCount > fewestDynamic { continue }
             let result = instantiate(overload.result).substituting(trial)
+            if dynamicCount < fewestDynamic {
+                fewestDynamic = dynamicCount
+                matched = []
+                resultType = nil
+            }
+            matched.append(overload.id)
             if let previous = resultType {
                 resultType = previous == result ? previous : .dyn
             } else {
