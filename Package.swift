@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["tessera"],
+            dependencies: ["tessera", "CEL"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -23,8 +23,15 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The container (namespace) names are resolved in.")
     var container: String = ""
 
+    @Flag(help: "Also print the static cost estimate, [minimum, maximum], in evaluation cost units.")
+    var cost = false
+
+    @Option(help: "The largest size assumed for input lists, maps and strings in the cost estimate.")
+    var assumedInputSize: UInt64 = 1_000
+
     func run() throws {
-        switch Self.check(expression, declarations: declarations, container: container) {
+        let costOptions = cost ? CostEstimator(maximumInputSize: assumedInputSize) : nil
+        switch Self.check(expression, declarations: declarations, container: container, cost: costOptions) {
         case .success(let type):
             print(type)
         case .failure(let failure):
@@ -39,7 +46,13 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// Checks `expression` with the variables declared as `NAME:TYPE`; returns the type's text.
-    static func check(_ expression: String, declarations: [String], container: String = "") -> Result<String, Failure> {
+    /// With an estimator, a second line gives the static cost estimate (`cost: [minimum, maximum]`).
+    static func check(
+        _ expression: String,
+        declarations: [String],
+        container: String = "",
+        cost: CostEstimator? = nil
+    ) -> Result<String, Failure> {
         var known = Declarations.standard.merging(.extensions)
         for declaration in declarations {
             guard let colon = declaration.firstIndex(of: ":") else {
@@ -62,7 +75,8 @@ struct CheckCommand: ParsableCommand {
         guard let checked = result.checked else {
             return .failure(Failure(message: result.diagnostics.rendered(in: result.source)))
         }
-        return .success(checked.type.description)
+        guard let cost else { return .success(checked.type.description) }
+        return .success("\(checked.type)\ncost: \(cost.estimate(checked))")
     }
 }
 

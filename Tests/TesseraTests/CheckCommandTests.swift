@@ -1,3 +1,4 @@
+import CEL
 import Testing
 
 @testable import tessera
@@ -34,6 +35,20 @@ struct CheckCommandTests {
         #expect(check("'admins' in groups", "groups: list(string)") == "bool")
         #expect(check("{'a': 1}.?a") == "optional_type(int)")
         #expect(check("t < timestamp('2030-01-01T00:00:00Z')", "t:google.protobuf.Timestamp") == "bool")
+    }
+
+    @Test("the static cost estimate on request")
+    func cost() {
+        let result = CheckCommand.check(
+            "groups.exists(g, g.startsWith('team-'))",
+            declarations: ["groups:list(string)"],
+            cost: CostEstimator(maximumInputSize: 10)
+        )
+        guard case .success(let text) = result else {
+            Issue.record("did not check")
+            return
+        }
+        #expect(text.hasPrefix("bool\ncost: ["))
     }
 
     @Test("every error of an expression, and bad declarations")
