@@ -1,7 +1,7 @@
 /// The command line of `cel-conformance`, parsed by hand so the tool needs nothing beyond this module.
 ///
 /// ```
-/// cel-conformance [--mode eval|parse] [--skips FILE] [--filter TEXT] [--json] PATH...
+/// cel-conformance [--mode eval|parse|check] [--skips FILE] [--filter TEXT] [--json] PATH...
 /// ```
 public enum ConformanceCommand: Sendable, Hashable {
     /// Print the usage text and exit successfully.
@@ -25,6 +25,9 @@ public enum ConformanceCommand: Sendable, Hashable {
                                   ('needs protobuf: ...'); typed_result compares the value only (the deduced
                                   type needs the type checker); error messages are not compared
                            parse  only parse: syntax-error tests must be rejected, all others accepted
+                           check  type-check with the test's type_env: deduced_type must match, check-time
+                                  errors ('found no matching overload', 'undeclared reference') must be
+                                  reported, all others must check; disable_check tests are skipped
           --skips FILE   a skip list: lines 'file/section/test<TAB or 2 spaces>reason', or file/section/* or
                          file/*; '#' starts a comment line
           --filter TEXT  run only the tests whose id file/section/test contains TEXT

@@ -24,6 +24,7 @@ public struct ConformanceRunner: Sendable {
         switch mode {
         case .eval: evalOutcome(of: test)
         case .parse: parseOutcome(of: test)
+        case .check: checkOutcome(of: test)
         }
     }
 

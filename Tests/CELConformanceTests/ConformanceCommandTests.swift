@@ -54,7 +54,7 @@ struct ConformanceCommandTests {
 
     @Test("usage errors")
     func errors() {
-        #expect(usageError(["--mode", "check", "a"])?.contains("unknown mode 'check'") == true)
+        #expect(usageError(["--mode", "typecheck", "a"])?.contains("unknown mode 'typecheck'") == true)
         #expect(usageError(["--filter"])?.contains("--filter needs a value") == true)
         #expect(usageError(["--json=yes", "a"])?.contains("--json takes no value") == true)
         #expect(usageError(["--mode"])?.contains("--mode needs a value") == true)

@@ -81,7 +81,7 @@ struct ConformanceSkipListTests {
             ("a//c  reason", "is not"),
             ("a/b/c  one\na/b/c  two", "2: 'a/b/c' is already listed on line 1"),
             ("[eval]\na/b/c  one\n[eval]\na/b/c  two", "4: 'a/b/c' is already listed on line 2"),
-            ("[check]\na/b/c  one", "1: unknown mode 'check'"),
+            ("[lint]\na/b/c  one", "1: unknown mode 'lint'"),
         ]
     )
     func malformed(text: String, fragment: String) {
