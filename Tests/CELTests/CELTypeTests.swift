@@ -212,7 +212,8 @@ struct CELTypeTests {
             (.string, .wrapper(.int), false),
             // Types, abstract types and messages.
             (.type(.int), .type(.int), true),
-            (.type(.int), .type(.string), false),
+            // Every type value has kind `type`: comparing type(7) with type(7u) must check (conformance).
+            (.type(.int), .type(.string), true),
             (.type(.int), .type(nil), true),
             (.type(nil), .type(.int), true),
             (.optional(.int), .optional(.int), true),

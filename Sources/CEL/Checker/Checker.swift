@@ -110,7 +110,7 @@ struct CheckerState {
         "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
         "null_type": .null, "list": .list(.dyn), "map": .map(.dyn, .dyn), "type": .type(nil),
         "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
-        "optional_type": .optional(.dyn),
+        "optional_type": .optional(.dyn), "net.IP": CELType.ipAddress, "net.CIDR": CELType.ipNetwork,
     ]
 
     // MARK: - Expressions
@@ -132,7 +132,7 @@ struct CheckerState {
             return record(expr, .error)
         case .select(let operand, let field, let testOnly):
             if !testOnly, let name = qualifiedName(expr), let first = name.split(separator: ".").first,
-                local(String(first)) == nil, let (_, type, reference) = resolveGlobal(name)
+                name.hasPrefix(".") || local(String(first)) == nil, let (_, type, reference) = resolveGlobal(name)
             {
                 references[expr.id] = reference
                 return record(expr, type)

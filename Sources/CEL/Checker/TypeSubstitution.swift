@@ -161,7 +161,11 @@ private struct Unifier {
         case (.map(let sourceKey, let sourceValue), .map(let targetKey, let targetValue)):
             return assign(sourceKey, targetKey, depth: depth + 1) && assign(sourceValue, targetValue, depth: depth + 1)
         case (.type(let sourceParameter), .type(let targetParameter)):
-            return assign(sourceParameter ?? .dyn, targetParameter ?? .dyn, depth: depth + 1)
+            // Every type value is of kind `type`: `type(7) == type(7u)` is a valid comparison. The
+            // parameters still bind type parameters when they can.
+            var trial = self
+            if trial.assign(sourceParameter ?? .dyn, targetParameter ?? .dyn, depth: depth + 1) { self = trial }
+            return true
         case (.abstract(let sourceName, let sourceParameters), .abstract(let targetName, let targetParameters)):
             guard sourceName == targetName, sourceParameters.count == targetParameters.count else { return false }
             for (sourceParameter, targetParameter) in zip(sourceParameters, targetParameters)
