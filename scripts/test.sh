@@ -20,4 +20,5 @@ swift format lint --strict --recursive Sources Tests Package.swift
 swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build
 swift run cel-conformance --mode parse --skips conformance/skips.txt "$corpus" conformance/testdata
+swift run cel-conformance --mode check --skips conformance/skips.txt "$corpus" conformance/testdata
 swift run cel-conformance --mode eval --skips conformance/skips.txt "$corpus" conformance/testdata
