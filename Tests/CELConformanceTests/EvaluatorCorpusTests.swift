@@ -69,3 +69,35 @@ struct EvaluatorCorpusTests {
         #expect(evaluated > 2_000, "only \(evaluated) expressions compiled")
     }
 }
+
+/// The checker over mutated corpus expressions: always a checked expression or diagnostics.
+@Suite("Checker over the corpus")
+struct CheckerCorpusTests {
+    @Test("10,000 mutated corpus expressions through the type checker")
+    func mutatedExpressions() throws {
+        let expressions = try ParserCorpusTests.corpusExpressions().map(\.expr)
+        guard !expressions.isEmpty else { return }
+        var declarations = Declarations.standard.merging(.extensions)
+        for name in ["x", "y", "z", "a", "b", "c", "m", "l", "s", "n", "msg", "request"] {
+            declarations.declare(variable: name, type: .dyn)
+        }
+        let checker = Checker(declarations: declarations)
+        var generator = ParserCorpusTests.Generator(state: 0x0C4E_C4E5)
+        var checkedCount = 0
+        for _ in 0..<10_000 {
+            var text = expressions[Int.random(in: 0..<expressions.count, using: &generator)]
+            for _ in 0..<Int.random(in: 0...2, using: &generator) {
+                text = ParserCorpusTests.mutate(text, using: &generator)
+            }
+            guard let parsed = Parser().parse(text).parsed else { continue }
+            let result = checker.check(parsed)
+            if result.checked != nil {
+                checkedCount += 1
+            } else {
+                #expect(!result.diagnostics.isEmpty, "\(text): rejected without a diagnostic")
+                #expect(result.diagnostics.rendered(in: result.source).contains("^"))
+            }
+        }
+        #expect(checkedCount > 1_000, "only \(checkedCount) expressions checked")
+    }
+}
