@@ -8,6 +8,7 @@ extension Library {
         library.defineCollections()
         library.defineConversions()
         library.defineStringTests()
+        library.defineOverloads()
         return library
     }()
 }

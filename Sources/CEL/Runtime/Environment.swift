@@ -74,6 +74,13 @@ public struct Environment: Sendable {
         var planner = Planner(environment: self, parsed: parsed)
         return try planner.plan()
     }
+
+    /// Plans a checked expression: names resolve as the checker resolved them, and calls whose overload
+    /// the checker proved bind that overload's implementation.
+    public func program(for checked: CheckedExpression) throws(CompileError) -> Program {
+        var planner = Planner(environment: self, parsed: checked.parsed, checked: checked)
+        return try planner.plan()
+    }
 }
 
 /// Why an expression could not be compiled: every diagnostic, with the source to render them against.

@@ -102,6 +102,15 @@ public struct Library: Sendable {
     public private(set) var impure: Set<String> = []
     /// The names of all defined functions, whatever their style and arity.
     public private(set) var names: Set<String> = []
+    /// Implementations of single overloads, by overload id (`add_int64`), which the planner binds when
+    /// the type checker proved that overload. Each still answers any argument, so a `dyn` input of
+    /// the wrong kind gives an error value, never a trap.
+    public private(set) var overloads: [String: FunctionImplementation] = [:]
+
+    /// Defines the implementation of one overload, for checked programs.
+    public mutating func defineOverload(_ id: String, _ implementation: FunctionImplementation) {
+        overloads[id] = implementation
+    }
 
     /// An empty library.
     public init() {}
@@ -152,6 +161,7 @@ public struct Library: Sendable {
         merged.specializers.merge(other.specializers) { _, new in new }
         merged.impure.formUnion(other.impure)
         merged.names.formUnion(other.names)
+        merged.overloads.merge(other.overloads) { _, new in new }
         return merged
     }
 }

@@ -13,10 +13,19 @@ struct Planner {
     private var localCount = 0
     private var diagnostics: [CELDiagnostic] = []
 
-    init(environment: Environment, parsed: ParsedExpression) {
+    /// The checker's results, when the expression was checked: its references name the variables and
+    /// the proven overloads.
+    private let checked: CheckedExpression?
+
+    init(environment: Environment, parsed: ParsedExpression, checked: CheckedExpression? = nil) {
         self.environment = environment
         self.parsed = parsed
-        self.declared = Set(environment.variables)
+        self.checked = checked
+        var declared = Set(environment.variables)
+        if let checked {
+            for case .variable(let name) in checked.references.values { declared.insert(name) }
+        }
+        self.declared = declared
     }
 
     mutating func plan() throws(CompileError) -> Program {
@@ -147,6 +156,7 @@ struct Planner {
 
     private mutating func planIdentifier(_ name: String, _ expr: Expr) -> Node {
         if !name.hasPrefix("."), let slot = local(name) { return LocalNode(id: expr.id, slot: slot) }
+        if case .variable(let resolved)? = checked?.references[expr.id] { return variable(resolved, id: expr.id) }
         if let global = resolveGlobal(name, id: expr.id) { return global }
         if environment.declaredVariablesOnly {
             return error(.undeclaredReference, "undeclared reference to '\(name)'", at: expr)
@@ -157,6 +167,7 @@ struct Planner {
     /// `a.b.c` where a prefix of the dotted name is a declared variable: the longest such prefix wins,
     /// unless its first segment is a local.
     private mutating func planQualifiedSelect(_ expr: Expr) -> Node? {
+        if case .variable(let resolved)? = checked?.references[expr.id] { return variable(resolved, id: expr.id) }
         guard let name = qualifiedName(expr) else { return nil }
         let segments = name.split(separator: ".", omittingEmptySubsequences: false)
         if let first = segments.first, !first.isEmpty, local(String(first)) != nil { return nil }
@@ -233,6 +244,12 @@ struct Planner {
 
     private mutating func planFunction(_ expr: Expr, _ key: FunctionKey, _ nodes: [Node], constants _: [Expr]) -> Node {
         let library = environment.library
+        // An overload the checker proved is bound to its own implementation when the library has one.
+        if case .function(_, let overloads)? = checked?.references[expr.id], overloads.count == 1,
+            let proven = library.overloads[overloads[0]], proven.arity == nodes.count
+        {
+            return fold(Self.node(for: proven, id: expr.id, nodes), when: nodes.allSatisfy { $0.constant != nil })
+        }
         guard var implementation = library.functions[key] else {
             // Without a type checker, a call no implementation matches is an evaluation error, raised
             // once the arguments are evaluated (so `||` and `&&` can absorb it), as in other CEL
@@ -257,16 +274,17 @@ struct Planner {
             case nil: break
             }
         }
-        let node: Node
-        switch implementation {
-        case .unary(let f):
-            node = UnaryCallNode(id: expr.id, argument: nodes[0], function: f)
-        case .binary(let f):
-            node = BinaryCallNode(id: expr.id, lhs: nodes[0], rhs: nodes[1], function: f)
-        default:
-            node = CallNode(id: expr.id, arguments: nodes, implementation: implementation)
-        }
+        let node = Self.node(for: implementation, id: expr.id, nodes)
         return fold(node, when: !library.impure.contains(key.name) && nodes.allSatisfy { $0.constant != nil })
+    }
+
+    /// The call node for an implementation and its argument nodes.
+    private static func node(for implementation: FunctionImplementation, id: ExprID, _ nodes: [Node]) -> Node {
+        switch implementation {
+        case .unary(let f): UnaryCallNode(id: id, argument: nodes[0], function: f)
+        case .binary(let f): BinaryCallNode(id: id, lhs: nodes[0], rhs: nodes[1], function: f)
+        default: CallNode(id: id, arguments: nodes, implementation: implementation)
+        }
     }
 
     /// Operators with planner support: non-strict logic, equality, indexing, optional selection,
