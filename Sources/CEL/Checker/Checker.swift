@@ -3,19 +3,31 @@
 /// reports every error of an expression in one run, each with a code and a position.
 public struct Checker: Sendable {
     /// The variables and functions the expression may use.
-    public var declarations: Declarations
+    public let declarations: Declarations
     /// The namespace names are resolved in (langdef "Name Resolution").
-    public var container: String
+    public let container: String
+    /// See ``CheckerState/qualifiedRoots``; computed once per checker.
+    private let qualifiedRoots: Set<String>
 
     /// Creates a checker.
     public init(declarations: Declarations, container: String = "") {
         self.declarations = declarations
         self.container = container
+        var roots: Set<String> = []
+        for name in Array(declarations.variables.keys) + Array(CheckerState.typeNames.keys) where name.contains(".") {
+            roots.insert(String(name.prefix { $0 != "." }))
+        }
+        self.qualifiedRoots = roots
     }
 
     /// Checks a parsed expression.
     public func check(_ parsed: ParsedExpression) -> CheckResult {
-        var state = CheckerState(declarations: declarations, container: container, macroCalls: parsed.macroCalls)
+        var state = CheckerState(
+            declarations: declarations,
+            container: container,
+            macroCalls: parsed.macroCalls,
+            qualifiedRoots: qualifiedRoots
+        )
         _ = state.visit(parsed.expr)
         let diagnostics = state.diagnostics.sorted { $0.range.lowerBound < $1.range.lowerBound }
         guard diagnostics.allSatisfy({ $0.severity != .error }) else {
@@ -42,10 +54,33 @@ struct CheckerState {
     var scopes: [(name: String, type: CELType)] = []
     private var freshCount = 0
 
-    init(declarations: Declarations, container: String, macroCalls: [ExprID: Expr]) {
+    /// The first segments of the dotted names that may be written as selections (`a` of a declared
+    /// `a.b.c`, `google` of `google.protobuf.Timestamp`): only chains rooted at one of these are tried
+    /// as qualified names, so ordinary field selections cost no string work.
+    let qualifiedRoots: Set<String>
+
+    init(declarations: Declarations, container: String, macroCalls: [ExprID: Expr], qualifiedRoots: Set<String>) {
         self.declarations = declarations
         self.container = container
         self.macroCalls = macroCalls
+        self.qualifiedRoots = qualifiedRoots
+    }
+
+    /// Whether a selection chain may spell a qualified name: its root identifier starts a dotted
+    /// declared name, or a container or leading dot changes how names resolve.
+    func mayBeQualifiedName(_ expr: Expr) -> Bool {
+        var current = expr
+        while true {
+            switch current.kind {
+            case .select(let operand, _, false):
+                current = operand
+            case .identifier(let name):
+                if !container.isEmpty || name.hasPrefix(".") { return true }
+                return qualifiedRoots.contains(name)
+            default:
+                return false
+            }
+        }
     }
 
     // MARK: - Helpers
@@ -131,7 +166,8 @@ struct CheckerState {
             error(.undeclaredReference, "undeclared reference to '\(name)' (in container '\(shown)')", at: expr)
             return record(expr, .error)
         case .select(let operand, let field, let testOnly):
-            if !testOnly, let name = qualifiedName(expr), let first = name.split(separator: ".").first,
+            if !testOnly, mayBeQualifiedName(expr), let name = qualifiedName(expr),
+                let first = name.split(separator: ".").first,
                 name.hasPrefix(".") || local(String(first)) == nil, let (_, type, reference) = resolveGlobal(name)
             {
                 references[expr.id] = reference
@@ -278,7 +314,9 @@ struct CheckerState {
             return result
         }
         // `optional.of(x)`, `math.greatest(...)`: a qualified function, unless the target is bound.
-        if let target, let prefix = qualifiedName(target), declarations.functions[prefix + "." + function] != nil {
+        if let target, case .identifier = target.kind, let prefix = qualifiedName(target),
+            declarations.functions[prefix + "." + function] != nil
+        {
             let first = String(prefix.prefix { $0 != "." })
             if local(first) == nil && resolveGlobal(prefix) == nil {
                 let types = arguments.map { visit($0) }
@@ -315,8 +353,9 @@ struct CheckerState {
             // Give the overload's type parameters fresh names for this call.
             var renamed: [String: CELType] = [:]
             for name in overload.typeParameters { renamed[name] = fresh() }
+            let generic = !renamed.isEmpty
             func instantiate(_ type: CELType) -> CELType {
-                type.replacingTypeParameters { renamed[$0] ?? .typeParameter($0) }
+                generic ? type.replacingTypeParameters { renamed[$0] ?? .typeParameter($0) } : type
             }
             var trial = substitution
             var fits = true
