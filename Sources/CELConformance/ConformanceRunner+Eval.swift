@@ -9,6 +9,8 @@ extension ConformanceRunner {
     /// - A test expecting a syntax error passes when the parser reports an error, as in parse mode.
     /// - A test that needs protobuf message types is skipped with the reason ("needs protobuf: ..."), and so
     ///   is a `check_only` test ("needs the type checker").
+    /// - Unless the test disables the check, the expression is type-checked first (the declarations of
+    ///   check mode) and planned from the checked expression; a check error counts as an error outcome.
     /// - A compile error (an unknown function, say) counts as an error outcome.
     /// - `typed_result` compares the result only: the deduced type needs the type checker.
     func evalOutcome(of test: ConformanceTest) -> ConformanceOutcome {
@@ -42,9 +44,44 @@ extension ConformanceRunner {
             container: test.container,
             parserOptions: parserOptions
         )
+        // With the checker on (unless the test disables it): check, then plan from the checked
+        // expression; a check error is an error outcome.
+        var checked: CheckedExpression?
+        if !test.disableCheck {
+            let checkInput: ConformanceCheckInput
+            do throws(ConformanceValueError) {
+                checkInput = try test.checkInput()
+            } catch {
+                switch error {
+                case .needsProtobuf(let reason): return .skipped("needs protobuf: \(reason)")
+                case .malformed(let reason): return .failed("malformed test: \(reason)")
+                }
+            }
+            let checker = Checker(
+                declarations: Self.baseDeclarations.merging(checkInput.declarations),
+                container: test.container
+            )
+            let result = checker.check(parsed)
+            guard let proven = result.checked else {
+                if case .error = input.expectation { return .passed }
+                let errors = result.diagnostics.filter { $0.severity == .error }
+                return mismatch(
+                    test,
+                    expected: input.expectation,
+                    got: "check error\n" + errors.rendered(in: result.source)
+                )
+            }
+            checked = proven
+        }
         let result: Value
         do throws(CompileError) {
-            result = try environment.program(for: parsed).evaluate(input.bindings)
+            let program: Program
+            if let checked {
+                program = try environment.program(for: checked)
+            } else {
+                program = try environment.program(for: parsed)
+            }
+            result = program.evaluate(input.bindings)
         } catch {
             if case .error = input.expectation { return .passed }
             return mismatch(test, expected: input.expectation, got: "compile error\n\(error.description)")
