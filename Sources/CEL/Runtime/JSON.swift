@@ -22,6 +22,12 @@
 /// - an optional → its value, or `null` when empty;
 /// - an error or an unknown → a thrown ``JSONError``.
 public enum JSON {
+    /// `text` as a JSON string literal, quotes included: quotes, backslashes and control characters
+    /// escaped, everything else written as it is.
+    public static func quote(_ text: String) -> String {
+        JSONWriter.quoted(text)
+    }
+
     /// Reads a JSON text (RFC 8259) into a CEL value.
     /// - Parameters:
     ///   - text: The JSON text. Any JSON value may stand at the top level; white space around it is allowed,
