@@ -3,6 +3,7 @@
 //   CPCRE2 (system libpcre2-8)  <-  CEL (no other dependency of ours)
 //   CEL  <-  CELConformance (textproto reader, corpus runner)  <-  cel-conformance
 //   CEL  <-  tessera (CLI)
+//   CEL, Yams  <-  TesseraPolicy (policy documents, revisions, decide)
 // Front ends (TesseraPolicy, TesseraExchange, ...) join as their issues land; none of them
 // may depend on another front end.
 import PackageDescription
@@ -18,11 +19,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "CEL", targets: ["CEL"]),
+        .library(name: "TesseraPolicy", targets: ["TesseraPolicy"]),
         .executable(name: "tessera", targets: ["tessera"]),
         .executable(name: "cel-conformance", targets: ["cel-conformance"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,6 +36,11 @@ let package = Package(
         .target(
             name: "CEL",
             dependencies: ["CPCRE2"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TesseraPolicy",
+            dependencies: ["CEL", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -61,6 +69,11 @@ let package = Package(
         .testTarget(
             name: "CELConformanceTests",
             dependencies: ["CELConformance", "CEL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TesseraPolicyTests",
+            dependencies: ["TesseraPolicy", "CEL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

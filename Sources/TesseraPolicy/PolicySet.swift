@@ -1,0 +1,168 @@
+public import CEL
+internal import Foundation
+
+/// One immutable revision of a directory of policies: every policy type-checked and planned once,
+/// addressed by name, with a revision id that is a hash of the files.
+public struct PolicySet: Sendable {
+    /// The policies by name.
+    public let policies: [String: CompiledPolicy]
+    /// The revision id: the 64-bit FNV-1a hash (16 hex digits) of every file's relative path and
+    /// contents, in path order.
+    public let revision: String
+    /// Makes decision ids.
+    public let idGenerator: DecisionIDGenerator
+
+    /// Compiles every `*.yaml` file under a directory (recursively), except `*_test.yaml`.
+    /// - Throws: ``PolicyCompileError`` with every error of every file (unreadable files, YAML and CEL
+    ///   errors, duplicate or nested policy names); no revision is made then.
+    public static func compile(
+        directory: String,
+        idGenerator: DecisionIDGenerator = .random
+    ) throws(PolicyCompileError) -> PolicySet {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
+            throw PolicyCompileError([PolicyError(file: directory, message: "\(directory): cannot read the directory")])
+        }
+        var paths: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            if path.hasSuffix(".yaml"), !path.hasSuffix("_test.yaml") { paths.append(path) }
+        }
+        var files: [(path: String, text: String)] = []
+        var errors: [PolicyError] = []
+        for path in paths.sorted() {
+            let url = URL(fileURLWithPath: directory).appendingPathComponent(path)
+            guard let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8) else {
+                errors.append(PolicyError(file: path, message: "\(path): cannot read the file as UTF-8"))
+                continue
+            }
+            files.append((path: path, text: text))
+        }
+        do throws(PolicyCompileError) {
+            let set = try compile(files: files, idGenerator: idGenerator)
+            guard errors.isEmpty else { throw PolicyCompileError([]) }
+            return set
+        } catch {
+            throw PolicyCompileError(errors + error.errors)
+        }
+    }
+
+    /// Compiles policy files given as (path, text) pairs; the order does not matter.
+    /// - Throws: ``PolicyCompileError`` with every error.
+    public static func compile(
+        files: [(path: String, text: String)],
+        idGenerator: DecisionIDGenerator = .random
+    ) throws(PolicyCompileError) -> PolicySet {
+        var errors: [PolicyError] = []
+        var policies: [String: CompiledPolicy] = [:]
+        var hash = FNV1a()
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            hash.add(file.path.utf8)
+            hash.add([0])
+            hash.add(file.text.utf8)
+            hash.add([0])
+            do {
+                let document = try PolicyDocument.parse(yaml: file.text, file: file.path)
+                if let problem = nameProblem(document.name) {
+                    errors.append(
+                        PolicyError(file: file.path, field: "name", message: "\(file.path): name: \(problem)")
+                    )
+                    continue
+                }
+                let policy = try CompiledPolicy(document)
+                if let other = policies[policy.name] {
+                    errors.append(
+                        PolicyError(
+                            file: file.path,
+                            field: "name",
+                            message:
+                                "\(file.path): name: policy '\(policy.name)' is already defined in \(other.document.file)"
+                        )
+                    )
+                    continue
+                }
+                policies[policy.name] = policy
+            } catch {
+                errors.append(contentsOf: error.errors)
+            }
+        }
+        // A policy may not lie under another: its path would also address a field of the other's result.
+        for name in policies.keys.sorted() {
+            var prefix = name
+            while let slash = prefix.lastIndex(of: "/") {
+                prefix = String(prefix[..<slash])
+                if let outer = policies[prefix], let inner = policies[name] {
+                    errors.append(
+                        PolicyError(
+                            file: inner.document.file,
+                            field: "name",
+                            message:
+                                "\(inner.document.file): name: '\(name)' lies under policy '\(prefix)' of \(outer.document.file)"
+                        )
+                    )
+                }
+            }
+        }
+        guard errors.isEmpty else { throw PolicyCompileError(errors) }
+        return PolicySet(policies: policies, revision: hexDigits(hash.value, width: 16), idGenerator: idGenerator)
+    }
+
+    /// Why a policy name is not a valid path, if it is not: non-empty segments of letters, digits,
+    /// `_`, `-` and `.`, separated by `/`.
+    private static func nameProblem(_ name: String) -> String? {
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        let valid = segments.allSatisfy { segment in
+            !segment.isEmpty
+                && segment.unicodeScalars.allSatisfy {
+                    $0.isASCII
+                        && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+                }
+        }
+        return valid ? nil : "'\(name)' is not a valid policy path (segments of letters, digits, _ - . separated by /)"
+    }
+
+    /// Decides: evaluates the policy the path names, or the one the path lies under, and returns its
+    /// result or the field of the result the rest of the path addresses (`mcp/trust_boundaries/allow`).
+    ///
+    /// A path that names no policy, or a field that is not there, gives a `nil` result. When evaluation
+    /// fails the result is the policy's `default` document if it declares one (fail closed), else an
+    /// error value with the reason; ``Decision/failure`` says why in both cases.
+    public func decide(path: String, input: Value) -> Decision {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let segments = path.split(separator: "/").map(String.init)
+        var result: Value?
+        var failure: String?
+        for count in stride(from: segments.count, to: 0, by: -1) {
+            guard let policy = policies[segments[..<count].joined(separator: "/")] else { continue }
+            switch policy.evaluate(input: input) {
+            case .success(let document):
+                result = Self.select(segments[count...], in: document)
+            case .failure(let error):
+                let reason = "policy '\(policy.name)' failed: \(error.code.rawValue): \(error.message)"
+                failure = reason
+                if let fallback = policy.document.defaultResult {
+                    result = Self.select(segments[count...], in: fallback)
+                } else {
+                    result = .error(EvalError(error.code, reason, exprID: error.exprID))
+                }
+            }
+            break
+        }
+        return Decision(
+            result: result,
+            id: idGenerator.next(),
+            revision: revision,
+            duration: clock.now - start,
+            failure: failure
+        )
+    }
+
+    /// The field a path addresses inside a document, or `nil`.
+    private static func select(_ fields: ArraySlice<String>, in document: Value) -> Value? {
+        var current = document
+        for field in fields {
+            guard case .map(let map) = current, let value = map[.string(field)] else { return nil }
+            current = value
+        }
+        return current
+    }
+}
