@@ -111,23 +111,11 @@ struct CheckerState {
 
     /// The names a (possibly qualified) name may refer to in the container, most specific first.
     func candidates(_ name: String) -> [String] {
-        if name.hasPrefix(".") { return [String(name.dropFirst())] }
-        var result: [String] = []
-        var prefix = container
-        while !prefix.isEmpty {
-            result.append(prefix + "." + name)
-            if let dot = prefix.lastIndex(of: ".") { prefix = String(prefix[..<dot]) } else { prefix = "" }
-        }
-        result.append(name)
-        return result
+        NameResolution.candidates(name, container: container)
     }
 
     func qualifiedName(_ expr: Expr) -> String? {
-        switch expr.kind {
-        case .identifier(let name): return name
-        case .select(let operand, let field, false): return qualifiedName(operand).map { $0 + "." + field }
-        default: return nil
-        }
+        NameResolution.qualifiedName(expr)
     }
 
     /// The declared variable or type a global name resolves to.

@@ -2,13 +2,16 @@
 ///
 /// `&&` and `||` are commutative over errors and unknowns (langdef "Logical Operators"): a definite
 /// `false` (for `&&`) or `true` (for `||`) on either side decides, whatever the other side is.
-final class AndNode: Node, @unchecked Sendable {
+final class LogicalNode: Node, @unchecked Sendable {
     let lhs: Node
     let rhs: Node
+    /// The value that decides alone: `false` for `&&`, `true` for `||`.
+    let decisive: Bool
 
-    init(id: ExprID, lhs: Node, rhs: Node) {
+    init(id: ExprID, lhs: Node, rhs: Node, decisive: Bool) {
         self.lhs = lhs
         self.rhs = rhs
+        self.decisive = decisive
         super.init(id: id)
     }
 
@@ -16,13 +19,8 @@ final class AndNode: Node, @unchecked Sendable {
 
     override func evaluate(_ frame: inout Frame) -> Value {
         let a = lhs.evaluate(&frame)
-        if case .bool(false) = a { return a }
+        if case .bool(let x) = a, x == decisive { return a }
         let b = rhs.evaluate(&frame)
-        return Self.combine(a, b, decisive: false, function: Operators.logicalAnd)
-    }
-
-    /// Combines two evaluated operands of `&&` (`decisive == false`) or `||` (`decisive == true`).
-    static func combine(_ a: Value, _ b: Value, decisive: Bool, function: String) -> Value {
         if case .bool(let y) = b, y == decisive { return b }
         switch (a, b) {
         case (.bool, .bool): return a
@@ -31,29 +29,8 @@ final class AndNode: Node, @unchecked Sendable {
         case (_, .unknown): return b
         case (.error, _): return a
         case (_, .error): return b
-        case (.bool, _): return .noSuchOverload(function, a, b)
-        default: return .noSuchOverload(function, a, b)
+        default: return attributed(.noSuchOverload(decisive ? Operators.logicalOr : Operators.logicalAnd, a, b))
         }
-    }
-}
-
-final class OrNode: Node, @unchecked Sendable {
-    let lhs: Node
-    let rhs: Node
-
-    init(id: ExprID, lhs: Node, rhs: Node) {
-        self.lhs = lhs
-        self.rhs = rhs
-        super.init(id: id)
-    }
-
-    override var inputs: [Node]? { [lhs, rhs] }
-
-    override func evaluate(_ frame: inout Frame) -> Value {
-        let a = lhs.evaluate(&frame)
-        if case .bool(true) = a { return a }
-        let b = rhs.evaluate(&frame)
-        return AndNode.combine(a, b, decisive: true, function: Operators.logicalOr)
     }
 }
 

@@ -76,19 +76,7 @@ struct Planner {
     /// The names a (possibly qualified) name may refer to in the container, most specific first
     /// (langdef "Name Resolution"); a leading dot means the root scope only.
     private func candidates(_ name: String) -> [String] {
-        if name.hasPrefix(".") { return [String(name.dropFirst())] }
-        var result: [String] = []
-        var container = environment.container
-        while !container.isEmpty {
-            result.append(container + "." + name)
-            if let dot = container.lastIndex(of: ".") {
-                container = String(container[..<dot])
-            } else {
-                container = ""
-            }
-        }
-        result.append(name)
-        return result
+        NameResolution.candidates(name, container: environment.container)
     }
 
     /// A declared variable or type value the name resolves to, if any.
@@ -104,11 +92,7 @@ struct Planner {
 
     /// The dotted name an identifier or chain of selections spells (`a.b.c`), if it is one.
     private func qualifiedName(_ expr: Expr) -> String? {
-        switch expr.kind {
-        case .identifier(let name): return name
-        case .select(let operand, let field, false): return qualifiedName(operand).map { $0 + "." + field }
-        default: return nil
-        }
+        NameResolution.qualifiedName(expr)
     }
 
     // MARK: - Expressions
@@ -292,9 +276,9 @@ struct Planner {
     private mutating func planOperator(_ expr: Expr, _ function: String, _ arguments: [Expr]) -> Node? {
         switch (function, arguments.count) {
         case (Operators.logicalAnd, 2):
-            return fold(AndNode(id: expr.id, lhs: plan(arguments[0]), rhs: plan(arguments[1])))
+            return fold(LogicalNode(id: expr.id, lhs: plan(arguments[0]), rhs: plan(arguments[1]), decisive: false))
         case (Operators.logicalOr, 2):
-            return fold(OrNode(id: expr.id, lhs: plan(arguments[0]), rhs: plan(arguments[1])))
+            return fold(LogicalNode(id: expr.id, lhs: plan(arguments[0]), rhs: plan(arguments[1]), decisive: true))
         case (Operators.conditional, 3):
             let condition = plan(arguments[0])
             let whenTrue = plan(arguments[1])

@@ -13,10 +13,7 @@ extension Value {
         case .error, .unknown:
             return operand
         default:
-            return .error(
-                .noSuchField,
-                "type '\(operand.celType.name)' does not support field selection ('\(field.value)')"
-            )
+            return fieldSelectionError(operand, field)
         }
     }
 
@@ -31,10 +28,7 @@ extension Value {
         case .error, .unknown:
             return operand
         default:
-            return .error(
-                .noSuchField,
-                "type '\(operand.celType.name)' does not support field selection ('\(field.value)')"
-            )
+            return fieldSelectionError(operand, field)
         }
     }
 
@@ -49,11 +43,14 @@ extension Value {
         case .error, .unknown:
             return operand
         default:
-            return .error(
-                .noSuchField,
-                "type '\(operand.celType.name)' does not support field selection ('\(field.value)')"
-            )
+            return fieldSelectionError(operand, field)
         }
+    }
+
+    /// The error for selecting a field of a value that has no fields.
+    @inline(never)
+    static func fieldSelectionError(_ operand: Value, _ field: CELString) -> Value {
+        .error(.noSuchField, "type '\(operand.celType.name)' does not support field selection ('\(field.value)')")
     }
 
     /// The list position an index value names, or an error value.
