@@ -64,7 +64,8 @@ public struct CompiledPolicy: Sendable {
         var declarations = Declarations.standard.merging(.extensions)
         declarations.declare(variable: "input", type: inputType)
         declarations.declare(variable: "messages", type: .map(.string, .string))
-        var names = ["input", "messages"]
+        declarations.declare(variable: "caller", type: .map(.string, .dyn))
+        var names = ["input", "messages", "caller"]
         var steps: [Step] = []
         let variableNames = Set(document.variables.map(\.name))
         let entries =
@@ -148,9 +149,13 @@ public struct CompiledPolicy: Sendable {
     }
 
     /// Evaluates the policy for an input: the variables and rules in order, then the decision.
+    /// - Parameters:
+    ///   - input: the `input` document.
+    ///   - caller: what the server knows of the caller (`caller.address`, and for mTLS clients
+    ///     `caller.spiffe_id`, `caller.uri_sans`, `caller.subject`); an empty map in process.
     /// - Returns: the result document, or the first error or unknown the decision evaluated to.
-    public func evaluate(input: Value) -> Result<Value, EvalError> {
-        var bindings: [String: Value] = ["input": input, "messages": messages]
+    public func evaluate(input: Value, caller: Value = .map(.empty)) -> Result<Value, EvalError> {
+        var bindings: [String: Value] = ["input": input, "messages": messages, "caller": caller]
         for step in steps {
             bindings[step.name] = step.program.evaluate(bindings)
         }

@@ -14,6 +14,8 @@ public struct Decision: Sendable {
     public let duration: Swift.Duration
     /// Why evaluation failed, when it did (also when the `default` document was used instead).
     public let failure: String?
+    /// The name of the policy that decided; `nil` when the path lies under no policy.
+    public let policy: String?
 }
 
 /// Makes decision ids. The default is a random version-4 UUID; tests inject their own.

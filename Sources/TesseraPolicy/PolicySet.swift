@@ -125,15 +125,19 @@ public struct PolicySet: Sendable {
     /// A path that names no policy, or a field that is not there, gives a `nil` result. When evaluation
     /// fails the result is the policy's `default` document if it declares one (fail closed), else an
     /// error value with the reason; ``Decision/failure`` says why in both cases.
-    public func decide(path: String, input: Value) -> Decision {
+    ///
+    /// `caller` is what the server knows of the caller (``CompiledPolicy/evaluate(input:caller:)``).
+    public func decide(path: String, input: Value, caller: Value = .map(.empty)) -> Decision {
         let clock = ContinuousClock()
         let start = clock.now
         let segments = path.split(separator: "/").map(String.init)
         var result: Value?
         var failure: String?
+        var decidedBy: String?
         for count in stride(from: segments.count, to: 0, by: -1) {
             guard let policy = policies[segments[..<count].joined(separator: "/")] else { continue }
-            switch policy.evaluate(input: input) {
+            decidedBy = policy.name
+            switch policy.evaluate(input: input, caller: caller) {
             case .success(let document):
                 result = Self.select(segments[count...], in: document)
             case .failure(let error):
@@ -152,7 +156,8 @@ public struct PolicySet: Sendable {
             id: idGenerator.next(),
             revision: revision,
             duration: clock.now - start,
-            failure: failure
+            failure: failure,
+            policy: decidedBy
         )
     }
 
