@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the tessera CLI with the given arguments (default: evaluate an example policy
-# expression over an example input and print the result).
+# Sets up, builds and runs the tessera CLI with the given arguments. Default: `tessera serve` on embedded
+# defaults (127.0.0.1:8181, the shipped policies in ./policies, decision log ./.tessera/decisions.sqlite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 if (($# == 0)); then
-    set -- eval \
-        "request.auth.claims.groups.exists(g, g.startsWith('team-')) && request.auth.claims.sub.startsWith('system:serviceaccount:prod:')" \
-        --input '{"request": {"auth": {"claims": {"sub": "system:serviceaccount:prod:api", "groups": ["readers", "team-payments"]}}}}'
+    set -- serve
 fi
 swift run tessera "$@"

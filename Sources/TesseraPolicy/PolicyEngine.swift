@@ -147,10 +147,12 @@ public struct ReloadStatus: Sendable, Hashable {
     public var lastReloadSucceeded: Bool { lastError == nil }
 }
 
-/// The size and modification time of every policy file under a directory: what
+/// A hash of the contents of every policy file under a directory: what
 /// ``PolicyEngine/reloadIfChanged()`` compares (`*_test.yaml` files are not policies and do not count).
+/// Contents, not modification times: two writes within the resolution of a file system's clock
+/// must not hide a change.
 struct DirectoryFingerprint: Equatable, Sendable {
-    private var entries: [String: [Int64]] = [:]
+    private var entries: [String: UInt64] = [:]
 
     init(directory: String) {
         let manager = FileManager.default
@@ -158,13 +160,13 @@ struct DirectoryFingerprint: Equatable, Sendable {
         while let path = enumerator.nextObject() as? String {
             guard path.hasSuffix(".yaml"), !path.hasSuffix("_test.yaml") else { continue }
             let full = (directory as NSString).appendingPathComponent(path)
-            guard let attributes = try? manager.attributesOfItem(atPath: full) else {
-                entries[path] = [-1]
+            guard let data = manager.contents(atPath: full) else {
+                entries[path] = 0
                 continue
             }
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
-            entries[path] = [size, Int64(modified * 1_000_000_000)]
+            var hash = FNV1a()
+            hash.add(data)
+            entries[path] = hash.value
         }
     }
 }

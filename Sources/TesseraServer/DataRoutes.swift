@@ -1,6 +1,6 @@
-import Hummingbird
 internal import CEL
 internal import Foundation
+import Hummingbird
 internal import NIOCore
 internal import TesseraPolicy
 
@@ -37,7 +37,11 @@ struct DataRoutes: Sendable {
     private func v1(_ request: Request, _ context: TesseraRequestContext) async -> Response {
         let pretty = request.uri.queryParameters.get("pretty").map { $0 == "true" || $0.isEmpty } ?? false
         guard let path = Self.decisionPath(request.uri.path, prefix: "/v1/data") else {
-            return HTTPAnswer.error(.badRequest, code: "invalid_parameter", message: "invalid path: \(request.uri.path)")
+            return HTTPAnswer.error(
+                .badRequest,
+                code: "invalid_parameter",
+                message: "invalid path: \(request.uri.path)"
+            )
         }
         let input: Value?
         do throws(InputProblem) {
@@ -71,7 +75,9 @@ struct DataRoutes: Sendable {
                 )
             }
             do {
-                fields.append("\"result\":" + (try JSON.text(of: result, options: JSONWriteOptions(prettyPrinted: pretty))))
+                fields.append(
+                    "\"result\":" + (try JSON.text(of: result, options: JSONWriteOptions(prettyPrinted: pretty)))
+                )
             } catch {
                 return HTTPAnswer.error(
                     .internalServerError,
@@ -81,13 +87,19 @@ struct DataRoutes: Sendable {
             }
         }
         let separator = pretty ? ",\n  " : ","
-        let text = pretty ? "{\n  " + fields.joined(separator: separator) + "\n}\n" : "{" + fields.joined(separator: separator) + "}"
+        let text =
+            pretty
+            ? "{\n  " + fields.joined(separator: separator) + "\n}\n" : "{" + fields.joined(separator: separator) + "}"
         return HTTPAnswer.json(.ok, text)
     }
 
     private func v0(_ request: Request, _ context: TesseraRequestContext) async -> Response {
         guard let path = Self.decisionPath(request.uri.path, prefix: "/v0/data") else {
-            return HTTPAnswer.error(.badRequest, code: "invalid_parameter", message: "invalid path: \(request.uri.path)")
+            return HTTPAnswer.error(
+                .badRequest,
+                code: "invalid_parameter",
+                message: "invalid path: \(request.uri.path)"
+            )
         }
         let input: Value?
         do throws(InputProblem) {

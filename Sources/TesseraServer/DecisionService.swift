@@ -1,7 +1,7 @@
 public import CEL
+internal import Foundation
 public import Logging
 public import TesseraPolicy
-internal import Foundation
 
 /// What the server knows of a caller: its address and, for an mTLS client, its certificate identity.
 public struct CallerIdentity: Sendable, Hashable {
@@ -93,8 +93,10 @@ public struct DecisionService: Sendable {
             time: Date(),
             redactor: redactor
         )
+        // Only defined paths become label values: those are bounded by the policies' documents, while
+        // undefined ones are whatever a client sends.
         metrics.recordDecision(
-            path: decision.policy == nil ? "(undefined)" : path,
+            path: decision.policy == nil || decision.result == nil ? "(undefined)" : path,
             outcome: record.outcome,
             duration: decision.duration
         )

@@ -1,7 +1,7 @@
-import Hummingbird
-import HTTPTypes
 internal import CEL
 internal import Foundation
+import HTTPTypes
+import Hummingbird
 internal import NIOCore
 internal import TesseraPolicy
 
@@ -44,7 +44,11 @@ struct ExtAuthzRoute: Sendable {
         do {
             decision = try await service.decide(path: decisionPath, input: input, caller: caller, source: "ext_authz")
         } catch {
-            return Self.deny(status: .forbidden, headers: [:], body: "{\"allowed\":false,\"reasons\":[\"the decision could not be recorded\"]}")
+            return Self.deny(
+                status: .forbidden,
+                headers: [:],
+                body: "{\"allowed\":false,\"reasons\":[\"the decision could not be recorded\"]}"
+            )
         }
         return Self.answer(for: decision.result)
     }
@@ -76,7 +80,9 @@ struct ExtAuthzRoute: Sendable {
                 order.append(name)
             }
         }
-        let headerEntries = order.map { (key: Value.string(CELString($0)), value: Value.string(CELString(headers[$0] ?? ""))) }
+        let headerEntries = order.map {
+            (key: Value.string(CELString($0)), value: Value.string(CELString(headers[$0] ?? "")))
+        }
         let requestEntries: [(key: Value, value: Value)] = [
             (.string("method"), .string(CELString(request.method.rawValue))),
             (.string("path"), .string(CELString(path))),
@@ -123,7 +129,11 @@ struct ExtAuthzRoute: Sendable {
             }
             return deny(status: status, headers: headerFields(document[.string("response_headers")]), body: body)
         default:
-            return deny(status: .forbidden, headers: [:], body: "{\"allowed\":false,\"reasons\":[\"denied by policy\"]}")
+            return deny(
+                status: .forbidden,
+                headers: [:],
+                body: "{\"allowed\":false,\"reasons\":[\"denied by policy\"]}"
+            )
         }
     }
 

@@ -1,6 +1,6 @@
-import Hummingbird
-import HTTPTypes
 internal import CEL
+import HTTPTypes
+import Hummingbird
 internal import NIOCore
 
 /// Builders for the JSON responses of Tessera's routes.

@@ -1,8 +1,8 @@
+internal import Foundation
 public import HummingbirdCore
 public import Logging
 public import NIOCore
 public import NIOSSL
-internal import Foundation
 internal import Synchronization
 
 /// TLS settings of `tessera serve`: certificate and key files (PEM), and for mTLS the CA bundle
@@ -45,7 +45,7 @@ public struct TLSLoadError: Error, Sendable, CustomStringConvertible {
 public final class ReloadableTLSContext: Sendable {
     /// The files.
     public let files: TLSFiles
-    private let state: Mutex<(context: NIOSSLContext, stamp: [Double])>
+    private let state: Mutex<(context: NIOSSLContext, stamp: [UInt64])>
 
     /// Loads the files.
     /// - Throws: ``TLSLoadError`` naming the file that does not load.
@@ -58,7 +58,8 @@ public final class ReloadableTLSContext: Sendable {
     /// The context for a new connection.
     public var current: NIOSSLContext { state.withLock { $0.context } }
 
-    /// Reloads when any file's modification time changed.
+    /// Reloads when any file's contents changed (compared by hash: modification times can be too coarse
+    /// to see two writes in one second).
     /// - Returns: `nil` when nothing changed, else the outcome (an error keeps the old context).
     public func reloadIfChanged() -> Result<Void, TLSLoadError>? {
         let stamp = Self.stamp(files)
@@ -73,10 +74,13 @@ public final class ReloadableTLSContext: Sendable {
         }
     }
 
-    private static func stamp(_ files: TLSFiles) -> [Double] {
+    private static func stamp(_ files: TLSFiles) -> [UInt64] {
         [files.certificatePath, files.keyPath, files.clientCAPath].map { path in
-            guard let path, let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return -1 }
-            return (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+            guard let path, let data = FileManager.default.contents(atPath: path) else { return 0 }
+            // 64-bit FNV-1a of the contents: a change detector, not a security check.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return hash
         }
     }
 

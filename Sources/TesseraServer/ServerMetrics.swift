@@ -1,12 +1,13 @@
 public import Prometheus
-public import TesseraPolicy
 internal import Synchronization
+public import TesseraPolicy
 
 /// The server's Prometheus metrics: decisions by path and outcome, decision latency, decision-log
 /// failures, and the policy reload status.
 ///
-/// Paths become label values only when they name a policy (or lie under one); any other path is
-/// counted as `(undefined)`, so a client cannot grow the label set without bound.
+/// Paths become label values only when they address something defined (a policy or a field of its
+/// result); undefined paths are counted as `(undefined)`, so a client cannot grow the label set
+/// without bound.
 public final class ServerMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry

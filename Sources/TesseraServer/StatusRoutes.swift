@@ -1,6 +1,6 @@
-import Hummingbird
 internal import CEL
 internal import Foundation
+import Hummingbird
 internal import TesseraPolicy
 
 /// `GET /health` and `GET /metrics`.

@@ -1,10 +1,10 @@
+internal import Dispatch
+internal import Foundation
 public import Hummingbird
 import HummingbirdCore
 public import Logging
-public import TesseraPolicy
-internal import Dispatch
-internal import Foundation
 internal import NIOCore
+public import TesseraPolicy
 
 /// Why the server refuses to start.
 public struct ServerStartError: Error, Sendable, CustomStringConvertible {
@@ -58,8 +58,12 @@ public struct TesseraHTTPServer: Sendable {
     public func makeRouter() -> Router<TesseraRequestContext> {
         let router = Router(context: TesseraRequestContext.self)
         let readsCertificates = configuration.tls?.clientCAPath != nil
-        DataRoutes(service: service, maxBodyBytes: configuration.maxBodyBytes, readsClientCertificates: readsCertificates)
-            .register(on: router)
+        DataRoutes(
+            service: service,
+            maxBodyBytes: configuration.maxBodyBytes,
+            readsClientCertificates: readsCertificates
+        )
+        .register(on: router)
         ExtAuthzRoute(
             service: service,
             prefix: configuration.extAuthzPrefix,
@@ -140,7 +144,10 @@ public struct TesseraHTTPServer: Sendable {
             case .success?:
                 logger.info("TLS certificate and key reloaded")
             case .failure(let error)?:
-                logger.error("TLS reload refused; the previous certificate keeps serving", metadata: ["error": "\(error)"])
+                logger.error(
+                    "TLS reload refused; the previous certificate keeps serving",
+                    metadata: ["error": "\(error)"]
+                )
             case nil:
                 break
             }

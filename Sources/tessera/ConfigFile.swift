@@ -103,7 +103,9 @@ struct ConfigFile: Sendable, Equatable {
         if let policies = top["policies"] {
             let node = try reader.mapping(policies, at: "policies")
             try reader.allow(node, keys: ["directory", "reload_interval"], at: "policies")
-            if let value = node["directory"] { config.policyDirectory = try reader.path(value, at: "policies.directory") }
+            if let value = node["directory"] {
+                config.policyDirectory = try reader.path(value, at: "policies.directory")
+            }
             if let value = node["reload_interval"] {
                 config.reloadInterval = try reader.duration(value, at: "policies.reload_interval")
             }
@@ -129,7 +131,9 @@ struct ConfigFile: Sendable, Equatable {
                 guard case .sequence(let items) = value else {
                     throw reader.problem("decision_log.redact", "expected a list of paths", value)
                 }
-                config.redact = try items.map { item throws(Problem) in try reader.string(item, at: "decision_log.redact") }
+                config.redact = try items.map { item throws(Problem) in
+                    try reader.string(item, at: "decision_log.redact")
+                }
             }
         }
         if let authz = top["ext_authz"] {
@@ -142,7 +146,9 @@ struct ConfigFile: Sendable, Equatable {
                 }
                 config.extAuthzPrefix = prefix
             }
-            if let value = node["decision"] { config.extAuthzDecision = try reader.string(value, at: "ext_authz.decision") }
+            if let value = node["decision"] {
+                config.extAuthzDecision = try reader.string(value, at: "ext_authz.decision")
+            }
         }
         return config
     }
@@ -197,7 +203,11 @@ struct ConfigFile: Sendable, Equatable {
         func int(_ node: Node, at key: String, range: ClosedRange<Int>) throws(Problem) -> Int {
             let text = try string(node, at: key)
             guard let value = Int(text), range.contains(value) else {
-                throw problem(key, "expected an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'", node)
+                throw problem(
+                    key,
+                    "expected an integer in \(range.lowerBound)...\(range.upperBound), found '\(text)'",
+                    node
+                )
             }
             return value
         }

@@ -61,7 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow plain HTTP on a non-loopback address (tokens would cross the network in clear).")
     var allowInsecureRemote = false
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"))
+    @Option(
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level")
+    )
     var logLevel = "info"
 
     func validate() throws {

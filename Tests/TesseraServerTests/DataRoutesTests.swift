@@ -3,14 +3,16 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
-import Testing
 import TesseraPolicy
 import TesseraServer
+import Testing
 
 @Suite("OPA data API")
 struct DataRoutesTests {
-    static let trusted = #"{"input": {"agent": {"trust_level": "trusted"}, "request": {"operation": "execute", "tool": "shell"}}}"#
-    static let untrusted = #"{"input": {"agent": {"trust_level": "untrusted"}, "request": {"operation": "write", "tool": "shell"}}}"#
+    static let trusted =
+        #"{"input": {"agent": {"trust_level": "trusted"}, "request": {"operation": "execute", "tool": "shell"}}}"#
+    static let untrusted =
+        #"{"input": {"agent": {"trust_level": "untrusted"}, "request": {"operation": "write", "tool": "shell"}}}"#
 
     @Test func postAnswersResultAndDecisionID() async throws {
         let directory = try PolicyDirectory()
@@ -163,7 +165,9 @@ struct DataRoutesTests {
         defer { directory.remove() }
         let (server, _) = try makeServer(directory)
         try await server.makeApplication().test(.live) { client in
-            for input in [#"{"input": 42}"#, #"{"input": {"agent": 7}}"#, #"{"input": {"agent": {"trust_level": ["x"]}}}"#, "{}"] {
+            for input in [
+                #"{"input": 42}"#, #"{"input": {"agent": 7}}"#, #"{"input": {"agent": {"trust_level": ["x"]}}}"#, "{}",
+            ] {
                 let response = try await client.execute(
                     uri: "/v1/data/mcp/trust_boundaries/allow",
                     method: .post,

@@ -1,12 +1,12 @@
 import CEL
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
-import HTTPTypes
-import Testing
 import TesseraPolicy
 import TesseraServer
+import Testing
 
 @Suite("Health, metrics, reload, ext_authz, transport rules")
 struct StatusAndAuthzTests {
@@ -62,7 +62,9 @@ struct StatusAndAuthzTests {
             let decision = try await client.execute(
                 uri: "/v1/data/mcp/tool_access/allow",
                 method: .post,
-                body: jsonBody(#"{"input": {"agent": {"trust_level": "untrusted"}, "request": {"tool": "filesystem"}}}"#)
+                body: jsonBody(
+                    #"{"input": {"agent": {"trust_level": "untrusted"}, "request": {"tool": "filesystem"}}}"#
+                )
             )
             #expect(same(decision.json?.field("result"), .bool(true)), "\(decision.text)")
         }
@@ -128,7 +130,10 @@ struct StatusAndAuthzTests {
         #expect(throws: ServerStartError.self) {
             _ = try makeServer(directory, configuration: ServerConfiguration(host: "0.0.0.0", port: 0))
         }
-        _ = try makeServer(directory, configuration: ServerConfiguration(host: "0.0.0.0", port: 0, allowInsecureRemote: true))
+        _ = try makeServer(
+            directory,
+            configuration: ServerConfiguration(host: "0.0.0.0", port: 0, allowInsecureRemote: true)
+        )
         #expect(ServerConfiguration(host: "127.0.0.1").bindsLoopback)
         #expect(ServerConfiguration(host: "::1").bindsLoopback)
         #expect(!ServerConfiguration(host: "10.0.0.1").bindsLoopback)
