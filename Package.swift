@@ -3,7 +3,11 @@
 //   CPCRE2 (system libpcre2-8)  <-  CEL (no other dependency of ours)
 //   CEL  <-  CELConformance (textproto reader, corpus runner)  <-  cel-conformance
 //   CEL  <-  tessera (CLI)
-//   CEL, Yams  <-  TesseraPolicy (policy documents, revisions, decide)
+//   CEL, Yams  <-  TesseraPolicy (policy documents, revisions, decide, reload, policy tools,
+//                                  the decision-log protocol)
+//   TesseraPolicy, GRDB, PostgresNIO  <-  TesseraAudit (decision-log stores: SQLite, PostgreSQL)
+//   TesseraPolicy, Hummingbird, Prometheus  <-  TesseraServer (HTTP routes: /v1/data, ext_authz, ...)
+//   all of the above  <-  tessera (CLI: wiring only)
 // Front ends (TesseraPolicy, TesseraExchange, ...) join as their issues land; none of them
 // may depend on another front end.
 import PackageDescription
@@ -26,6 +30,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -44,6 +56,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TesseraAudit",
+            dependencies: [
+                "TesseraPolicy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TesseraServer",
+            dependencies: [
+                "TesseraPolicy",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CELConformance",
             dependencies: ["CEL"],
             swiftSettings: swiftSettings
@@ -57,7 +94,12 @@ let package = Package(
             name: "tessera",
             dependencies: [
                 "CEL",
+                "TesseraPolicy",
+                "TesseraAudit",
+                "TesseraServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -77,8 +119,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TesseraAuditTests",
+            dependencies: ["TesseraAudit", "TesseraPolicy", "CEL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TesseraServerTests",
+            dependencies: [
+                "TesseraServer", "TesseraPolicy", "CEL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TesseraTests",
-            dependencies: ["tessera", "CEL"],
+            dependencies: ["tessera", "CEL", "TesseraPolicy", "TesseraServer", "TesseraAudit"],
+            exclude: ["Testbed"],
             swiftSettings: swiftSettings
         ),
     ],

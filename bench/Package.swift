@@ -23,6 +23,8 @@ let package = Package(
             from: "1.38.1",
             traits: mallocCounts ? ["MallocInterposer"] : []
         ),
+        // The same Hummingbird as the root package (its Package.resolved pins 2.28.1), for trivial-server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Reads shared/bench/expressions.json for the benchmarks and the driver.
@@ -60,6 +62,25 @@ let package = Package(
                 .product(name: "CEL", package: "tessera"),
             ],
             path: "Tools/CELBench"
+        ),
+        // decision-bench: in-process PolicyEngine.decide() latency percentiles for the shipped policies
+        // (issue 5): `swift run -c release --package-path bench decision-bench policies`.
+        .executableTarget(
+            name: "decision-bench",
+            dependencies: [
+                .product(name: "CEL", package: "tessera"),
+                .product(name: "TesseraPolicy", package: "tessera"),
+            ],
+            path: "Tools/DecisionBench"
+        ),
+        // trivial-server: one Hummingbird route that reads the body and answers a constant, the limit of
+        // the HTTP stack that http/run.sh measures `tessera serve` against.
+        .executableTarget(
+            name: "trivial-server",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird")
+            ],
+            path: "Tools/TrivialServer"
         ),
     ],
     swiftLanguageModes: [.v6]

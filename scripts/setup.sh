@@ -9,8 +9,9 @@ set -euo pipefail
 packages=(libpcre2-dev libsqlite3-dev libssl-dev pkg-config tzdata)
 if [ "${1:-}" = "--test" ]; then
     # postgresql: the PostgreSQL decision-log tests (scripts/testbed-postgres.sh); python3-venv: the venv
-    # of scripts/testbed.sh (the real OPA engine, Envoy); curl and openssl: end-to-end and TLS tests.
-    packages+=(postgresql python3 python3-venv curl openssl)
+    # of scripts/testbed.sh (the real OPA engine, Envoy); curl, openssl, sqlite3: end-to-end, TLS and
+    # durability tests.
+    packages+=(postgresql python3 python3-venv curl openssl sqlite3)
 fi
 missing=()
 for package in "${packages[@]}"; do

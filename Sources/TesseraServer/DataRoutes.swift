@@ -46,7 +46,7 @@ struct DataRoutes: Sendable {
         let input: Value?
         do throws(InputProblem) {
             if request.method == .get {
-                if let text = request.uri.queryParameters.get("input") {
+                if let text = Self.formValue(named: "input", in: request.uri.query) {
                     input = try Self.parse(Array(text.utf8))
                 } else {
                     input = nil
@@ -169,6 +169,21 @@ struct DataRoutes: Sendable {
         } catch {
             throw DecisionLogUnavailable(reason: "\(error)")
         }
+    }
+
+    /// The first value of a query parameter, decoded as HTML forms encode it (`+` is a space, `%2B`
+    /// a plus), as OPA (Go's `url.Query`) and curl's `--data-urlencode` expect; `nil` when absent or
+    /// not valid percent-encoding.
+    static func formValue(named name: String, in query: String?) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            guard key == name else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 
     /// The decision path below a route prefix, percent-decoded, without empty segments;

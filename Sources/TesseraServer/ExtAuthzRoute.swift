@@ -58,16 +58,16 @@ struct ExtAuthzRoute: Sendable {
         var path = String(request.uri.path.dropFirst(prefix.count))
         if path.isEmpty { path = "/" }
         var query: [(key: Value, value: Value)] = []
-        var seen: [String: Int] = [:]
-        for (name, value) in request.uri.queryParameters {
-            let key = String(name)
-            if let index = seen[key] {
-                // Repeated parameters keep the first value, as most frameworks do.
-                _ = index
-                continue
+        var seen: Set<String> = []
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
             }
-            seen[key] = query.count
-            query.append((.string(CELString(key)), .string(CELString(String(value)))))
+            let key = decode(parts[0])
+            // Repeated parameters keep the first value, as most frameworks do.
+            guard seen.insert(key).inserted else { continue }
+            query.append((.string(CELString(key)), .string(CELString(parts.count > 1 ? decode(parts[1]) : ""))))
         }
         var headers: [String: String] = [:]
         var order: [String] = []

@@ -1,35 +1,92 @@
 import ArgumentParser
 import CEL
+import Foundation
+import TesseraPolicy
 
-/// `tessera check EXPR --decl name:type ...`: type-checks an expression against declared variables.
+/// `tessera check [PATHS...] [--format text|json|sarif|github]`: compiles policy files and runs the
+/// federation lints over them; `tessera check --expr EXPR [--decl NAME:TYPE ...] [--cost]` type-checks
+/// one expression.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Type-check a CEL expression: print its type, or every error with its position.",
+        abstract: "Check policy files (compile errors and security lints), or type-check one CEL expression.",
         discussion: """
-            Variables are declared with --decl NAME:TYPE, for example --decl 'request:map(string, dyn)' \
-            or --decl 'n:int'. Types are written as in CEL: int uint double bool string bytes null_type dyn, \
-            list(T), map(K, V), optional_type(T), timestamp, duration, google.protobuf.* names. The standard \
-            library and the extensions are declared.
+            With PATHS (files or directories of policy YAML, recursively, *_test.yaml excluded; default \
+            policies), every policy is parsed, type-checked and compiled together, and linted: subject or \
+            issuer tests that admit look-alikes (startsWith('') or a prefix not ending at '/' or ':', \
+            unanchored or '.*' patterns, contains(), endsWith() without a leading delimiter), claims read \
+            without checking iss or aud, rules and conditions that are always true or false, regular \
+            expressions RE2 rejects, unused variables and rules. Each finding is printed with its line and \
+            column in the YAML file. --format json prints an array of findings, sarif a SARIF 2.1.0 log, \
+            github workflow commands that annotate a pull request. Exit status: 0 when there is no error \
+            (warnings allowed), 1 when there is one, 2 for bad usage or a path that does not exist.
+
+            With --expr, the expression is type-checked against variables declared with --decl NAME:TYPE, \
+            for example --decl 'request:map(string, dyn)' or --decl 'n:int'. Types are written as in CEL: \
+            int uint double bool string bytes null_type dyn, list(T), map(K, V), optional_type(T), \
+            timestamp, duration, google.protobuf.* names. The standard library and the extensions are \
+            declared. It prints the type, or every error with its position (exit status 1).
             """
     )
 
-    @Argument(help: "The CEL expression.")
-    var expression: String
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp("Policy files or directories (default: policies).", valueName: "paths")
+    )
+    var paths: [String] = []
 
-    @Option(name: .customLong("decl"), help: "A variable declaration NAME:TYPE (repeatable).")
+    @Option(help: ArgumentHelp("The output format: text, json, sarif or github.", valueName: "format"))
+    var format = "text"
+
+    @Option(name: .customLong("expr"), help: "Type-check this CEL expression instead of policy files.")
+    var expression: String?
+
+    @Option(name: .customLong("decl"), help: "With --expr: a variable declaration NAME:TYPE (repeatable).")
     var declarations: [String] = []
 
-    @Option(help: "The container (namespace) names are resolved in.")
-    var container: String = ""
+    @Option(help: "With --expr: the container (namespace) names are resolved in.")
+    var container = ""
 
-    @Flag(help: "Also print the static cost estimate, [minimum, maximum], in evaluation cost units.")
+    @Flag(help: "With --expr: also print the static cost estimate, [minimum, maximum], in evaluation cost units.")
     var cost = false
 
-    @Option(help: "The largest size assumed for input lists, maps and strings in the cost estimate.")
+    @Option(help: "With --expr: the largest size assumed for input lists, maps and strings in the cost estimate.")
     var assumedInputSize: UInt64 = 1_000
 
+    /// The paths, without the `--` that may separate them from the options.
+    var policyPaths: [String] { paths.filter { $0 != "--" } }
+
+    func validate() throws {
+        let afterSeparator = paths.firstIndex(of: "--") ?? paths.endIndex
+        if let option = paths[..<afterSeparator].first(where: { $0.hasPrefix("-") && $0 != "-" }) {
+            throw usageError("unknown option '\(option)'")
+        }
+        if let expression {
+            if !policyPaths.isEmpty {
+                throw usageError("give --expr or policy paths, not both (the expression is '\(expression)')")
+            }
+            if format != "text" { throw usageError("--format applies to policy files, not to --expr") }
+        } else {
+            if FindingFormat(rawValue: format) == nil {
+                throw usageError("unknown --format '\(format)' (expected text, json, sarif or github)")
+            }
+            if !declarations.isEmpty || cost || !container.isEmpty {
+                throw usageError("--decl, --container and --cost apply to --expr")
+            }
+        }
+    }
+
     func run() throws {
+        guard let expression else {
+            let (output, status) = Self.checkPolicies(policyPaths, format: FindingFormat(rawValue: format) ?? .text)
+            if status == 2 {
+                FileHandle.standardError.write(Data(output.utf8))
+            } else {
+                print(output, terminator: "")
+            }
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let costOptions = cost ? CostEstimator(maximumInputSize: assumedInputSize) : nil
         switch Self.check(expression, declarations: declarations, container: container, cost: costOptions) {
         case .success(let type):
@@ -37,6 +94,20 @@ struct CheckCommand: ParsableCommand {
         case .failure(let failure):
             print(failure.message)
             throw ExitCode(1)
+        }
+    }
+
+    /// Checks the policy files under `paths` (`policies` when empty); returns what to print (on
+    /// standard error for status 2) and the exit status (0 clean or warnings only, 1 errors, 2 a
+    /// path that does not exist).
+    static func checkPolicies(_ paths: [String], format: FindingFormat) -> (output: String, status: Int32) {
+        do throws(PolicyFiles.PathError) {
+            let report = try PolicyCheck.check(paths: paths.isEmpty ? ["policies"] : paths)
+            return (format.render(report), report.hasErrors ? 1 : 0)
+        } catch {
+            let looksLikeExpression = paths.contains { $0.contains(" ") || $0.contains("(") }
+            let hint = looksLikeExpression ? " (check an expression with --expr)" : ""
+            return ("tessera check: \(error.message)\(hint)\n", 2)
         }
     }
 
@@ -85,4 +156,11 @@ extension String {
     fileprivate var trimmingSpaces: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
+}
+
+/// Prints a usage error to standard error and returns the exit status 2 to throw (ArgumentParser's
+/// own usage errors exit with 64; the policy tools promise 2).
+func usageError(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    return ExitCode(2)
 }

@@ -4,8 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import TesseraPolicy
-import TesseraServer
 import Testing
+
+@testable import TesseraServer
 
 @Suite("OPA data API")
 struct DataRoutesTests {
@@ -202,5 +203,16 @@ extension Value {
     func field(_ name: String) -> Value? {
         guard case .map(let map) = self else { return nil }
         return map[Value.string(CELString(name))]
+    }
+}
+
+@Suite("Query decoding")
+struct QueryDecodingTests {
+    @Test func formEncodingAsOPAReadsIt() {
+        #expect(DataRoutes.formValue(named: "input", in: "input=%7B%22a%22%3A+%22b+c%22%7D") == #"{"a": "b c"}"#)
+        #expect(DataRoutes.formValue(named: "input", in: "x=1&input=a%2Bb") == "a+b")
+        #expect(DataRoutes.formValue(named: "input", in: "inputs=1") == nil)
+        #expect(DataRoutes.formValue(named: "input", in: "input=%zz") == nil)
+        #expect(DataRoutes.formValue(named: "input", in: nil) == nil)
     }
 }
