@@ -94,11 +94,25 @@ public final class PolicyEngine: Sendable {
             return state.withLock { state in
                 state.fingerprint = fingerprint
                 state.status.lastAttemptAt = now
-                state.status.lastError = error.description
+                state.status.lastError = Self.describe(error, directory: directory)
                 state.status.failures += 1
                 return .refused(error, serving: state.policies.revision)
             }
         }
+    }
+
+    /// Every error of a directory that does not compile, positioned in the YAML files
+    /// (`mcp/x.yaml:7:15: error: [compile] rules.allow: ...` with the line and a caret), as
+    /// `tessera check` reports them; the compiler's own messages when the check finds none.
+    public static func describe(_ error: PolicyCompileError, directory: String) -> String {
+        guard let report = try? PolicyCheck.check(paths: [directory]) else { return error.description }
+        let errors = report.findings.filter { $0.severity == .error }
+        guard !errors.isEmpty else { return error.description }
+        let rendered = FindingFormat.text.render(PolicyCheck.Report(findings: errors, fileCount: report.fileCount))
+        // The last line is the summary (`N files checked: ...`).
+        var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let last = lines.last, last.isEmpty || last.contains(" checked: ") { lines.removeLast() }
+        return lines.joined(separator: "\n")
     }
 
     /// Polls the directory every `interval` and reloads on change until the task is cancelled,

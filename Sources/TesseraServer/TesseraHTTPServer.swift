@@ -127,7 +127,10 @@ public struct TesseraHTTPServer: Sendable {
             service.metrics.recordReload(succeeded: false)
             logger.error(
                 "policy reload refused; the last good revision keeps serving",
-                metadata: ["trigger": "\(trigger)", "serving": "\(serving)", "errors": "\(error.description)"]
+                metadata: [
+                    "trigger": "\(trigger)", "serving": "\(serving)",
+                    "errors": "\(service.engine.status.lastError ?? error.description)",
+                ]
             )
         }
     }

@@ -128,7 +128,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             engine = try PolicyEngine(directory: directory)
         } catch {
-            fail("tessera serve: the policies in \(directory) do not compile:\n\(error)")
+            fail(
+                "tessera serve: the policies in \(directory) do not compile:\n"
+                    + PolicyEngine.describe(error, directory: directory)
+            )
         }
 
         let spec = decisionLog ?? file.decisionLog ?? "sqlite:.tessera/decisions.sqlite"

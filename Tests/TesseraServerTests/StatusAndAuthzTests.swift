@@ -50,7 +50,7 @@ struct StatusAndAuthzTests {
         server.report(.refused(error, serving: serving), trigger: "test")
         #expect(serving == first)
         #expect(engine.status.revision == first)
-        #expect(engine.status.lastError?.contains("envoy/authz.yaml") == true)
+        #expect(engine.status.lastError?.contains("envoy/authz.yaml:3:") == true, "\(engine.status.lastError ?? "")")
         #expect(engine.reloadIfChanged().map { _ in true } == nil)  // nothing changed since the refused attempt
         try await server.makeApplication().test(.live) { client in
             let health = try await client.execute(uri: "/health", method: .get)
