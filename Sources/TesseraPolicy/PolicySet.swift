@@ -122,7 +122,10 @@ public struct PolicySet: Sendable {
     /// Decides: evaluates the policy the path names, or the one the path lies under, and returns its
     /// result or the field of the result the rest of the path addresses (`mcp/trust_boundaries/allow`).
     ///
-    /// A path that names no policy, or a field that is not there, gives a `nil` result. When evaluation
+    /// A path above policies (`""`, or `mcp` for `mcp/tool_access`) gives the document of every policy
+    /// below it, nested by name, as OPA does for a package (a policy that fails contributes its
+    /// `default` document, or is left out). A path that names nothing, or a field that
+    /// is not there, gives a `nil` result. When evaluation
     /// fails the result is the policy's `default` document if it declares one (fail closed), else an
     /// error value with the reason; ``Decision/failure`` says why in both cases.
     ///
@@ -151,6 +154,10 @@ public struct PolicySet: Sendable {
             }
             break
         }
+        if decidedBy == nil {
+            (result, failure) = tree(under: segments, input: input, caller: caller)
+            if result != nil { decidedBy = segments.joined(separator: "/") }
+        }
         return Decision(
             result: result,
             id: idGenerator.next(),
@@ -159,6 +166,61 @@ public struct PolicySet: Sendable {
             failure: failure,
             policy: decidedBy
         )
+    }
+
+    /// The document of every policy below a path that lies under none (`""` for all, `mcp` for
+    /// `mcp/...`), nested by the segments of their names, as OPA answers for a package: `nil` when no
+    /// policy lies below. A policy that fails contributes its `default` document, or is left out when it
+    /// has none (as OPA leaves out undefined rules); ``Decision/failure`` names every failure.
+    private func tree(under prefix: [String], input: Value, caller: Value) -> (Value?, String?) {
+        let names = policies.keys.filter { name in
+            let segments = name.split(separator: "/").map(String.init)
+            return segments.count > prefix.count && Array(segments.prefix(prefix.count)) == prefix
+        }.sorted()
+        guard !names.isEmpty else { return (nil, nil) }
+        // Every policy below is evaluated: a client can ask for the whole tree, so this is bounded by
+        // the number of policies, each under its own evaluation limits.
+        var failures: [String] = []
+        var leaves: [(path: ArraySlice<String>, value: Value)] = []
+        for name in names {
+            guard let policy = policies[name] else { continue }
+            let value: Value
+            switch policy.evaluate(input: input, caller: caller) {
+            case .success(let document):
+                value = document
+            case .failure(let error):
+                let reason = "policy '\(policy.name)' failed: \(error.code.rawValue): \(error.message)"
+                failures.append(reason)
+                // Without a default the policy is left out, as OPA leaves out a rule that is undefined.
+                guard let fallback = policy.document.defaultResult else { continue }
+                value = fallback
+            }
+            leaves.append((name.split(separator: "/").map(String.init).dropFirst(prefix.count), value))
+        }
+        let failure = failures.isEmpty ? nil : failures.joined(separator: "; ")
+        return (Self.nest(leaves), failure)
+    }
+
+    /// Nests documents by their remaining path segments.
+    private static func nest(_ leaves: [(path: ArraySlice<String>, value: Value)]) -> Value {
+        var order: [String] = []
+        var groups: [String: [(path: ArraySlice<String>, value: Value)]] = [:]
+        for leaf in leaves {
+            guard let head = leaf.path.first else { continue }
+            if groups[head] == nil { order.append(head) }
+            groups[head, default: []].append((leaf.path.dropFirst(), leaf.value))
+        }
+        let entries: [(key: Value, value: Value)] = order.map { head in
+            let group = groups[head] ?? []
+            if group.count == 1, let only = group.first, only.path.isEmpty {
+                return (.string(CELString(head)), only.value)
+            }
+            return (.string(CELString(head)), nest(group.filter { !$0.path.isEmpty }))
+        }
+        switch CELMap.make(entries) {
+        case .success(let map): return .map(map)
+        case .failure(let error): return .error(error)
+        }
     }
 
     /// The field a path addresses inside a document, or `nil`.

@@ -96,7 +96,7 @@ public struct DecisionService: Sendable {
         // Only defined paths become label values: those are bounded by the policies' documents, while
         // undefined ones are whatever a client sends.
         metrics.recordDecision(
-            path: decision.policy == nil || decision.result == nil ? "(undefined)" : path,
+            path: decision.policy == nil || decision.result == nil ? "(undefined)" : (path.isEmpty ? "/" : path),
             outcome: record.outcome,
             duration: decision.duration
         )

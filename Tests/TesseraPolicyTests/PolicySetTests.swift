@@ -97,10 +97,21 @@ struct PolicySetTests {
         let set = try PolicySet.compile(files: [(path: "trust.yaml", text: Fixtures.trust)])
         let input = try Fixtures.input(#"{"tool": "search", "user": "ann", "divisor": 2}"#)
         #expect(set.decide(path: "mcp/other", input: input).result == nil)
-        #expect(set.decide(path: "mcp", input: input).result == nil)
+        #expect(set.decide(path: "mc", input: input).result == nil)
         #expect(set.decide(path: "mcp/trust_boundaries/missing", input: input).result == nil)
         #expect(set.decide(path: "mcp/trust_boundaries/allow/deeper", input: input).result == nil)
-        #expect(set.decide(path: "", input: input).result == nil)
+    }
+
+    @Test func packagePathsNestThePoliciesBelow() throws {
+        let set = try PolicySet.compile(files: [
+            (path: "trust.yaml", text: Fixtures.trust), (path: "access.yaml", text: Fixtures.access),
+        ])
+        let input = try Fixtures.input(#"{"tool": "search", "user": "ann", "divisor": 2, "role": "admin", "n": 0}"#)
+        let package = set.decide(path: "mcp", input: input)
+        // tool_access divides by zero and has no default: it is left out, and the failure is named.
+        #expect(json(package.result) == #"{"trust_boundaries":{"allow":true,"reasons":[],"limits":{"calls":5}}}"#)
+        #expect(package.failure?.contains("mcp/tool_access") == true)
+        #expect(json(set.decide(path: "", input: input).result)?.hasPrefix(#"{"mcp":{"trust_boundaries":"#) == true)
     }
 
     @Test func failsClosedWithTheDefaultDocument() throws {

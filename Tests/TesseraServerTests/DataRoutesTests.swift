@@ -216,3 +216,26 @@ struct QueryDecodingTests {
         #expect(DataRoutes.formValue(named: "input", in: nil) == nil)
     }
 }
+
+@Suite("Package paths")
+struct PackagePathTests {
+    @Test func theRootAndPackagesNestEveryPolicyBelow() async throws {
+        let directory = try PolicyDirectory()
+        defer { directory.remove() }
+        let (server, _) = try makeServer(directory, log: nil)
+        let input =
+            #"{"input": {"agent": {"trust_level": "untrusted"}, "request": {"operation": "read", "tool": "filesystem"}}}"#
+        try await server.makeApplication().test(.live) { client in
+            let root = try await client.execute(uri: "/v1/data", method: .post, body: jsonBody(input))
+            #expect(root.status == .ok)
+            #expect(same(root.json?.field("result")?.field("mcp")?.field("tool_access")?.field("allow"), .bool(true)))
+            // envoy/authz fails on this input (no input.request.method) and has no default: left out.
+            #expect((root.json?.field("result")?.field("envoy")).isNone)
+            let package = try await client.execute(uri: "/v1/data/mcp", method: .post, body: jsonBody(input))
+            #expect(same(package.json?.field("result")?.field("trust_boundaries")?.field("tier"), .string("untrusted")))
+            #expect((package.json?.field("result")?.field("envoy")).isNone)
+            let none = try await client.execute(uri: "/v1/data/mc", method: .post, body: jsonBody(input))
+            #expect(none.text == "{}")
+        }
+    }
+}
