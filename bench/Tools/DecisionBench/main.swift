@@ -131,6 +131,7 @@ do {
 } catch {
     fail("the policies in \(options.directory) do not compile:\n\(error)")
 }
+guard engine.status.policyCount > 0 else { fail("no policies in \(options.directory)") }
 let preParsed = parseInput()
 /// Used from the main thread only.
 nonisolated(unsafe) let sink = Sink()
@@ -227,7 +228,8 @@ func measure(_ form: InputForm, _ path: String, round: Int) {
     emit("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
 }
 
-emit("{\"clock_ns\":\(clockCost()),\"revision\":\"\(engine.status.revision)\",\"policies\":\(engine.status.policyCount)}")
+let status = engine.status
+emit("{\"clock_ns\":\(clockCost()),\"revision\":\"\(status.revision)\",\"policies\":\(status.policyCount)}")
 for round in 1...options.rounds {
     for path in options.paths {
         for form in InputForm.allCases {
