@@ -159,9 +159,7 @@ struct DataRoutes: Sendable {
         source: String
     ) async throws(DecisionLogUnavailable) -> Decision {
         let caller =
-            readsClientCertificates
-            ? await ClientCertificate.identity(of: context.channel)
-            : CallerIdentity(address: ClientCertificate.address(of: context.channel))
+            await CallerIdentity.of(context.channel, readsCertificate: readsClientCertificates)
         do {
             return try await service.decide(path: path, input: input, caller: caller, source: source)
         } catch let error as DecisionLogUnavailable {

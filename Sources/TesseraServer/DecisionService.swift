@@ -1,6 +1,7 @@
 public import CEL
 internal import Foundation
 public import Logging
+internal import NIOCore
 public import TesseraPolicy
 
 /// What the server knows of a caller: its address and, for an mTLS client, its certificate identity.
@@ -45,6 +46,14 @@ public struct CallerIdentity: Sendable, Hashable {
         }
     }
 
+    /// The caller of a connection: its address, and the client certificate's identity when
+    /// `readsCertificate` (an mTLS listener; reading it costs a hop to the connection's event loop).
+    static func of(_ channel: any Channel, readsCertificate: Bool) async -> CallerIdentity {
+        readsCertificate
+            ? await ClientCertificate.identity(of: channel)
+            : CallerIdentity(address: ClientCertificate.address(of: channel))
+    }
+
     /// How the decision log names the caller: the SPIFFE ID, else the first DNS SAN, else the address.
     public var logName: String? { spiffeID ?? dnsSANs.first ?? address }
 }
@@ -84,23 +93,24 @@ public struct DecisionService: Sendable {
     ///   not act on the decision (fail closed).
     public func decide(path: String, input: Value?, caller: CallerIdentity, source: String) async throws -> Decision {
         let decision = engine.decide(path: path, input: input ?? .null, caller: caller.document)
-        let record = DecisionRecord(
-            decision: decision,
-            path: path,
-            input: input,
-            caller: caller.logName,
-            source: source,
-            time: Date(),
-            redactor: redactor
-        )
         // Only defined paths become label values: those are bounded by the policies' documents, while
         // undefined ones are whatever a client sends.
         metrics.recordDecision(
             path: decision.policy == nil || decision.result == nil ? "(undefined)" : (path.isEmpty ? "/" : path),
-            outcome: record.outcome,
+            outcome: DecisionOutcome(decision: decision),
             duration: decision.duration
         )
         if let log {
+            // The record (and its redaction) is built only when there is a log to write it to.
+            let record = DecisionRecord(
+                decision: decision,
+                path: path,
+                input: input,
+                caller: caller.logName,
+                source: source,
+                time: Date(),
+                redactor: redactor
+            )
             do {
                 try await log.append(record)
             } catch {

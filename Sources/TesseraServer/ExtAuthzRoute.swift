@@ -37,9 +37,7 @@ struct ExtAuthzRoute: Sendable {
     private func check(_ request: Request, _ context: TesseraRequestContext) async -> Response {
         let input = Self.input(for: request, prefix: prefix)
         let caller =
-            readsClientCertificates
-            ? await ClientCertificate.identity(of: context.channel)
-            : CallerIdentity(address: ClientCertificate.address(of: context.channel))
+            await CallerIdentity.of(context.channel, readsCertificate: readsClientCertificates)
         let decision: Decision
         do {
             decision = try await service.decide(path: decisionPath, input: input, caller: caller, source: "ext_authz")
