@@ -11,6 +11,9 @@ public struct CompiledPolicy: Sendable {
     struct Step: Sendable {
         let name: String
         let program: Program
+        /// For each variable the program reads, in its slot order, where its value is in the
+        /// evaluation's environment: 0 `input`, 1 `messages`, 2 `caller`, then the steps in order.
+        let environmentSlots: [Int]
     }
 
     /// The document the policy was compiled from.
@@ -18,11 +21,16 @@ public struct CompiledPolicy: Sendable {
     /// The declared type of `input`.
     public let inputType: CELType
     let steps: [Step]
-    let decision: Program
+    let decision: Step
     let messages: Value
 
     /// The policy's name, which is also its decision path.
     public var name: String { document.name }
+
+    /// Where each variable a program reads lives in the environment of names compiled so far.
+    private static func slots(of program: Program, in names: [String]) -> [Int] {
+        program.variables.map { names.firstIndex(of: $0) ?? -1 }
+    }
 
     /// Type-checks and plans every expression of a document.
     /// - Throws: ``PolicyCompileError`` with every error, each rendered against a source named
@@ -96,7 +104,9 @@ public struct CompiledPolicy: Sendable {
                     )
                 }
                 declarations.declare(variable: entry.name, type: type)
-                steps.append(Step(name: entry.name, program: program))
+                steps.append(
+                    Step(name: entry.name, program: program, environmentSlots: Self.slots(of: program, in: names))
+                )
             case .failure(let failure):
                 errors.append(contentsOf: failure.errors)
                 // Declared anyway, so later expressions using it are not reported again.
@@ -105,9 +115,10 @@ public struct CompiledPolicy: Sendable {
             names.append(entry.name)
         }
 
-        var decision: Program?
+        var decision: Step?
         switch Self.compile(document.decision, file: file, field: "decision", declarations, names) {
-        case .success(let (program, _)): decision = program
+        case .success(let (program, _)):
+            decision = Step(name: "decision", program: program, environmentSlots: Self.slots(of: program, in: names))
         case .failure(let failure): errors.append(contentsOf: failure.errors)
         }
 
@@ -155,11 +166,16 @@ public struct CompiledPolicy: Sendable {
     ///     `caller.spiffe_id`, `caller.uri_sans`, `caller.subject`); an empty map in process.
     /// - Returns: the result document, or the first error or unknown the decision evaluated to.
     public func evaluate(input: Value, caller: Value = .map(.empty)) -> Result<Value, EvalError> {
-        var bindings: [String: Value] = ["input": input, "messages": messages, "caller": caller]
+        // The environment by position (see `Step.environmentSlots`): no name is looked up here.
+        var environment: [Value] = []
+        environment.reserveCapacity(3 + steps.count)
+        environment.append(input)
+        environment.append(messages)
+        environment.append(caller)
         for step in steps {
-            bindings[step.name] = step.program.evaluate(bindings)
+            environment.append(step.run(in: environment))
         }
-        let result = decision.evaluate(bindings)
+        let result = decision.run(in: environment)
         switch result {
         case .error(let error):
             return .failure(error)
@@ -168,5 +184,22 @@ public struct CompiledPolicy: Sendable {
         default:
             return .success(result)
         }
+    }
+}
+
+extension CompiledPolicy.Step {
+    /// Evaluates the step's program over the environment built so far.
+    func run(in environment: [Value]) -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(environmentSlots.count)
+        for (slot, index) in environmentSlots.enumerated() {
+            if index >= 0, index < environment.count {
+                values.append(environment[index])
+            } else {
+                // Not reachable for a policy that compiled (the checker declared only these names).
+                values.append(.error(EvalError(.noSuchAttribute, "no such attribute: \(program.variables[slot])")))
+            }
+        }
+        return program.evaluate(Activation(values: values))
     }
 }

@@ -133,12 +133,18 @@ public struct PolicySet: Sendable {
     public func decide(path: String, input: Value, caller: Value = .map(.empty)) -> Decision {
         let clock = ContinuousClock()
         let start = clock.now
-        let segments = path.split(separator: "/").map(String.init)
+        let parts = path.split(separator: "/")
+        // A path without empty segments is looked up by its own prefixes, without re-joining.
+        let normalized = parts.first?.startIndex == path.startIndex && !path.contains("//") && !path.hasSuffix("/")
         var result: Value?
         var failure: String?
         var decidedBy: String?
-        for count in stride(from: segments.count, to: 0, by: -1) {
-            guard let policy = policies[segments[..<count].joined(separator: "/")] else { continue }
+        for count in stride(from: parts.count, to: 0, by: -1) {
+            let key =
+                normalized
+                ? String(path[..<parts[count - 1].endIndex]) : parts[..<count].joined(separator: "/")
+            guard let policy = policies[key] else { continue }
+            let segments = parts.map(String.init)
             decidedBy = policy.name
             switch policy.evaluate(input: input, caller: caller) {
             case .success(let document):
@@ -155,6 +161,7 @@ public struct PolicySet: Sendable {
             break
         }
         if decidedBy == nil {
+            let segments = parts.map(String.init)
             (result, failure) = tree(under: segments, input: input, caller: caller)
             if result != nil { decidedBy = segments.joined(separator: "/") }
         }

@@ -188,6 +188,12 @@ struct DataRoutes: Sendable {
     /// `nil` when a segment does not decode.
     static func decisionPath(_ uriPath: String, prefix: String) -> String? {
         guard uriPath.hasPrefix(prefix) else { return nil }
+        let rest = uriPath.utf8.dropFirst(prefix.utf8.count)
+        if !rest.contains(UInt8(ascii: "%")) {
+            // Nothing to decode (the common case): only empty segments to drop.
+            let parts = rest.split(separator: UInt8(ascii: "/"))
+            return parts.map { String(Substring($0)) }.joined(separator: "/")
+        }
         var segments: [String] = []
         for raw in uriPath.dropFirst(prefix.count).split(separator: "/") {
             guard let segment = String(raw).removingPercentEncoding else { return nil }

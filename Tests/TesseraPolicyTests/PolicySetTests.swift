@@ -166,8 +166,28 @@ struct PolicySetTests {
 
     @Test func randomIDsAreUnique() throws {
         let set = try PolicySet.compile(files: [(path: "a.yaml", text: Fixtures.access)])
-        let ids = (0..<100).map { _ in set.decide(path: "x", input: .null).id }
-        #expect(Set(ids).count == 100)
-        #expect(ids[0].count == 36)
+        // More ids than one block of the random pool holds (256), so a refill is crossed.
+        let ids = (0..<600).map { _ in set.decide(path: "x", input: .null).id }
+        #expect(Set(ids).count == 600)
+        let hex = Set("0123456789abcdef")
+        for id in ids {
+            let groups = id.split(separator: "-", omittingEmptySubsequences: false)
+            #expect(groups.map(\.count) == [8, 4, 4, 4, 12], "\(id)")
+            #expect(groups.joined().allSatisfy(hex.contains), "\(id)")
+            #expect(groups[2].first == "4", "version 4: \(id)")
+            #expect(groups[3].first.map { "89ab".contains($0) } == true, "RFC 4122 variant: \(id)")
+        }
+    }
+
+    @Test func pathsWithEmptySegmentsDecideAsTheirNormalForm() throws {
+        let set = try PolicySet.compile(files: [(path: "trust.yaml", text: Fixtures.trust)])
+        let input = try Fixtures.input(#"{"tool": "search", "user": "ann", "divisor": 2}"#)
+        let expected = json(set.decide(path: "mcp/trust_boundaries/allow", input: input).result)
+        #expect(expected == "true")
+        for path in ["/mcp/trust_boundaries/allow", "mcp//trust_boundaries/allow", "mcp/trust_boundaries/allow/"] {
+            #expect(json(set.decide(path: path, input: input).result) == expected, "\(path)")
+        }
+        #expect(set.decide(path: "mcp/trust_boundaries/allo", input: input).result == nil)
+        #expect(set.decide(path: "mcp/trust_boundarie", input: input).result == nil)
     }
 }

@@ -215,6 +215,19 @@ struct QueryDecodingTests {
         #expect(DataRoutes.formValue(named: "input", in: "input=%zz") == nil)
         #expect(DataRoutes.formValue(named: "input", in: nil) == nil)
     }
+
+    @Test func decisionPathsDropEmptySegmentsAndDecodeOnlyWhenEncoded() {
+        #expect(
+            DataRoutes.decisionPath("/v1/data/mcp/trust_boundaries/allow", prefix: "/v1/data")
+                == "mcp/trust_boundaries/allow"
+        )
+        #expect(DataRoutes.decisionPath("/v1/data//mcp///allow/", prefix: "/v1/data") == "mcp/allow")
+        #expect(DataRoutes.decisionPath("/v1/data", prefix: "/v1/data") == "")
+        #expect(DataRoutes.decisionPath("/v1/data/", prefix: "/v1/data") == "")
+        #expect(DataRoutes.decisionPath("/v1/data/a%2Fb/c%20d", prefix: "/v1/data") == "a/b/c d")
+        #expect(DataRoutes.decisionPath("/v1/data/a%zz", prefix: "/v1/data") == nil)
+        #expect(DataRoutes.decisionPath("/v0/data/a", prefix: "/v1/data") == nil)
+    }
 }
 
 @Suite("Package paths")

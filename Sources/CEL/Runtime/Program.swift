@@ -78,6 +78,13 @@ public final class Program: Sendable {
 public struct Activation: Sendable {
     /// The values by slot.
     public var values: [Value]
+
+    /// Creates an activation from values already in the program's slot order (``Program/variables``);
+    /// callers that evaluate a program many times map their names to slots once and fill this
+    /// directly, without the name lookups of ``Program/activation(_:)``.
+    public init(values: [Value]) {
+        self.values = values
+    }
 }
 
 /// The state of one evaluation: the variables, the local slots (comprehension variables, block

@@ -36,7 +36,7 @@ struct PolicyLinter {
                 parsed: step.program.parsed
             )
         }
-        entries.append(Entry(name: "decision", field: "decision", kind: "decision", parsed: policy.decision.parsed))
+        entries.append(Entry(name: "decision", field: "decision", kind: "decision", parsed: policy.decision.program.parsed))
         self.entries = entries
     }
 
