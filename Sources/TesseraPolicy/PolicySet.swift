@@ -135,7 +135,7 @@ public struct PolicySet: Sendable {
         let start = clock.now
         let parts = path.split(separator: "/")
         // A path without empty segments is looked up by its own prefixes, without re-joining.
-        let normalized = parts.first?.startIndex == path.startIndex && !path.contains("//") && !path.hasSuffix("/")
+        let normalized = parts.reduce(0) { $0 + $1.utf8.count } + max(parts.count - 1, 0) == path.utf8.count
         var result: Value?
         var failure: String?
         var decidedBy: String?

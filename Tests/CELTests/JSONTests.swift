@@ -94,6 +94,15 @@ struct JSONTests {
             ("{'a': 1}", "ERROR 1:2: unexpected '''; expected a string key (json_syntax)"),
             ("[1 2]", "ERROR 1:4: unexpected '2'; expected ',' or ']' in an array (json_syntax)"),
             ("{\"a\": 1,\n \"a\": 2}", "ERROR 2:2: the key \"a\" appears twice (json_duplicate_key)"),
+            (
+                // Past the keys checked by a scan: the set takes over and still sees the first ones.
+                "{" + (1...20).map { "\"k\($0)\": \($0), " }.joined() + "\"k3\": 0}",
+                "ERROR 1:204: the key \"k3\" appears twice (json_duplicate_key)"
+            ),
+            (
+                "{" + (1...20).map { "\"k\($0)\": \($0), " }.joined() + "\"k19\": 0}",
+                "ERROR 1:204: the key \"k19\" appears twice (json_duplicate_key)"
+            ),
             ("01", "ERROR 1:1: a number must not have leading zeros (json_syntax)"),
             ("1.", "ERROR 1:3: unexpected end of input; expected a digit after the decimal point (json_syntax)"),
             ("-", "ERROR 1:2: unexpected end of input; expected a digit (json_syntax)"),
@@ -127,6 +136,13 @@ struct JSONTests {
     func bytes() {
         do {
             _ = try JSON.parse(bytes: [0x22, 0xC3, 0x28, 0x22])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "1:1: the string is not valid UTF-8")
+        }
+        do {
+            // The same after an escape (the string is assembled in a buffer then).
+            _ = try JSON.parse(bytes: [0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22])
             Issue.record("expected an error")
         } catch {
             #expect(error.description == "1:1: the string is not valid UTF-8")

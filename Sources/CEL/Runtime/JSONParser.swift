@@ -61,11 +61,17 @@ struct JSONParser {
         }
     }
 
+    /// Up to this many keys, an object's keys are checked for duplicates by a linear scan.
+    private static let scannedKeys = 12
+
     private mutating func parseObject(depth: Int) throws(JSONError) -> Value {
         try checkDepth(depth)
         position += 1  // {
         skipWhitespace()
         var entries: [(key: Value, value: Value)] = []
+        var keys: [CELString] = []
+        // Small objects (the common case) are checked for duplicate keys by a scan; a set takes over
+        // from `Self.scannedKeys` keys on.
         var seen: Set<CELString> = []
         if consume(UInt8(ascii: "}")) { return .map(.empty) }
         while true {
@@ -74,7 +80,15 @@ struct JSONParser {
             }
             let keyOffset = position
             let key = CELString(try parseString())
-            guard seen.insert(key).inserted else {
+            let duplicate: Bool
+            if keys.count < Self.scannedKeys {
+                duplicate = keys.contains(key)
+                keys.append(key)
+                if keys.count == Self.scannedKeys { seen = Set(keys) }
+            } else {
+                duplicate = !seen.insert(key).inserted
+            }
+            guard !duplicate else {
                 throw error(.duplicateKey, "the key \(JSONWriter.quoted(key.value)) appears twice", at: keyOffset)
             }
             skipWhitespace()
@@ -148,6 +162,14 @@ struct JSONParser {
                 throw error(.syntax, "unterminated string", at: start)
             }
             let byte = bytes[position]
+            if byte == UInt8(ascii: "\""), buffer.isEmpty, runStart == start + 1 {
+                // No escape: the string is the bytes between the quotes.
+                guard let string = String(validating: bytes[runStart..<position], as: UTF8.self) else {
+                    throw error(.syntax, "the string is not valid UTF-8", at: start)
+                }
+                position += 1
+                return string
+            }
             if byte == UInt8(ascii: "\"") {
                 buffer.append(contentsOf: bytes[runStart..<position])
                 position += 1
