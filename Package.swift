@@ -6,6 +6,8 @@
 //   CEL, Yams  <-  TesseraPolicy (policy documents, revisions, decide, reload, policy tools,
 //                                  the decision-log protocol)
 //   TesseraPolicy, GRDB, PostgresNIO  <-  TesseraAudit (decision-log stores: SQLite, PostgreSQL)
+//   CEL, Crypto, CryptoExtras, AsyncHTTPClient  <-  TesseraIdentity (JWS/JWT verify and sign, JWK/JWKS,
+//                                  OIDC discovery key cache, signing keys, DPoP; shared identity code)
 //   TesseraPolicy, Hummingbird, Prometheus  <-  TesseraServer (HTTP routes: /v1/data, ext_authz, ...)
 //   all of the above  <-  tessera (CLI: wiring only)
 // Front ends (TesseraPolicy, TesseraExchange, ...) join as their issues land; none of them
@@ -24,6 +26,7 @@ let package = Package(
     products: [
         .library(name: "CEL", targets: ["CEL"]),
         .library(name: "TesseraPolicy", targets: ["TesseraPolicy"]),
+        .library(name: "TesseraIdentity", targets: ["TesseraIdentity"]),
         .executable(name: "tessera", targets: ["tessera"]),
         .executable(name: "cel-conformance", targets: ["cel-conformance"]),
     ],
@@ -38,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,6 +68,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TesseraIdentity",
+            dependencies: [
+                "CEL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -121,6 +139,18 @@ let package = Package(
         .testTarget(
             name: "TesseraAuditTests",
             dependencies: ["TesseraAudit", "TesseraPolicy", "CEL"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TesseraIdentityTests",
+            dependencies: [
+                "TesseraIdentity", "CEL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -439,3 +439,389 @@ extension Testbed {
         return Answer(status: status, headers: headers, body: body)
     }
 }
+
+// MARK: - Issuers for the token broker (issue 6)
+
+extension Testbed {
+    /// `text` parsed as a JSON object (Foundation's JSONSerialization: strings, numbers, booleans,
+    /// `NSNull`, arrays and dictionaries).
+    static func jsonObject(_ text: String, what: String) throws -> [String: Any] {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            throw TestbedError("\(what) is not JSON (\(error)): \(text.prefix(300))")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw TestbedError("\(what) is not a JSON object: \(text.prefix(300))")
+        }
+        return object
+    }
+
+    /// `object` as JSON text; throws for values JSON cannot hold.
+    static func jsonText(_ object: [String: Any]) throws -> String {
+        guard JSONSerialization.isValidJSONObject(object) else {
+            throw TestbedError("not a JSON object: \(object)")
+        }
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+            as: UTF8.self
+        )
+    }
+
+    /// The protected header and the claims of a compact JWS, base64url-decoded and parsed, with nothing
+    /// verified. The token itself never appears in an error.
+    static func decodeJWT(_ token: String) throws -> (header: [String: Any], claims: [String: Any]) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            throw TestbedError("a compact JWS has 3 parts, this token has \(parts.count)")
+        }
+        func decode(_ part: Substring, _ what: String) throws -> [String: Any] {
+            var base64 = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+            guard let data = Data(base64Encoded: base64) else { throw TestbedError("the JWS \(what) is not base64url") }
+            return try jsonObject(String(decoding: data, as: UTF8.self), what: "the JWS \(what)")
+        }
+        return (try decode(parts[0], "header"), try decode(parts[1], "payload"))
+    }
+
+    /// A temporary directory for a peer started without one, or `directory` itself.
+    fileprivate static func peerDirectory(_ directory: URL?, _ name: String) throws -> (URL, owned: Bool) {
+        if let directory { return (directory, false) }
+        return (try temporaryDirectory(name), true)
+    }
+
+    /// The venv's console script `name`, or a clear error.
+    fileprivate static func venvTool(_ name: String) throws -> URL {
+        let url = try venv().appendingPathComponent("bin/\(name)")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw TestbedError("no \(name) at \(url.path) (the venv predates it): \(setupHint)")
+        }
+        return url
+    }
+
+    /// Waits for a Python peer; a missing module (a venv older than scripts/testbed.sh) says how to fix it.
+    fileprivate static func waitForPythonPeer(_ url: String, peer: Peer) async throws {
+        do {
+            try await waitUntilReady(url, process: peer)
+        } catch {
+            peer.stop()
+            if peer.logTail().contains("ModuleNotFoundError") {
+                throw TestbedError("\(peer.name) lacks a Python module: \(setupHint)\n\(peer.logTail(lines: 5))")
+            }
+            throw error
+        }
+    }
+}
+
+/// The static OIDC issuer (Testbed/static_issuer.py, on joserfc; ../shared/TESTBED.md "Static issuer") on a
+/// loopback port: discovery and JWKS for an RSA key `rsa-1` and a P-256 key `ec-1`, and tokens minted on
+/// request, good or bad. Stop it with ``stop()`` from a `defer`.
+///
+/// ```swift
+/// let issuer = try await StaticIssuer.start()
+/// defer { issuer.stop() }
+/// let token = try await issuer.mint(claims: ["sub": "alice", "aud": "tessera"])        // ES256, kid ec-1
+/// let expired = try await issuer.mint(alg: "RS256", claims: ["sub": "alice", "exp": 1000])
+/// let unsigned = try await issuer.mintRaw(header: ["alg": "none"], payload: ["sub": "alice"], sign: .none)
+/// ```
+struct StaticIssuer {
+    /// How ``StaticIssuer/mintRaw(header:payload:sign:)`` signs.
+    enum RawSigning: String {
+        /// ES256 with the issuer's key (the header's `kid` when the issuer holds it, else `ec-1`).
+        case es256 = "ES256"
+        /// RS256 with the issuer's key (the header's `kid` when the issuer holds it, else `rsa-1`).
+        case rs256 = "RS256"
+        /// An empty signature (`header.payload.`).
+        case none = "none"
+        /// HMAC-SHA256 keyed with the PEM (SubjectPublicKeyInfo) of the public `rsa-1` key: key confusion.
+        case hs256WithRSAPublicPEM = "HS256-with-rsa-public-pem"
+    }
+
+    let peer: Peer
+    let port: Int
+    /// The `iss` of its tokens and its discovery document's `issuer`.
+    let issuer: String
+    private let ownedDirectory: URL?
+
+    /// Where it listens: `http://127.0.0.1:<port>` (the JWKS is at `<base>/jwks`).
+    var base: String { "http://127.0.0.1:\(port)" }
+    /// The issuer URL (the same as ``issuer``): discovery is at `<url>/.well-known/openid-configuration`.
+    var url: String { issuer }
+    /// Its JWKS URL.
+    var jwksURL: String { base + "/jwks" }
+
+    /// Starts the issuer and waits until its JWKS answers.
+    /// - Parameters:
+    ///   - directory: where its log goes (default: a temporary directory removed by ``stop()``).
+    ///   - port: a fixed port (to restart an issuer at the same URL), else a free one.
+    ///   - keysFile: a private JWKS file kept across runs (created when missing): a restarted issuer with
+    ///     the same file publishes the same keys.
+    ///   - issuerPath: a path under the base URL for the issuer (`"/gha"` gives
+    ///     `http://127.0.0.1:<port>/gha`, with discovery served below it), e.g. for a GitHub-Actions-shaped
+    ///     issuer.
+    ///   - issuer: the issuer URL verbatim (wins over `issuerPath`); discovery is then served only at the
+    ///     root and under its path.
+    static func start(
+        directory: URL? = nil,
+        port fixedPort: Int? = nil,
+        keysFile: URL? = nil,
+        issuerPath: String? = nil,
+        issuer fixedIssuer: String? = nil
+    ) async throws -> StaticIssuer {
+        let python = try Testbed.python()
+        let port = try fixedPort ?? Testbed.freePort()
+        let issuer = fixedIssuer ?? "http://127.0.0.1:\(port)" + (issuerPath ?? "")
+        let (directory, owned) = try Testbed.peerDirectory(directory, "issuer")
+        var arguments = [Testbed.folder.appendingPathComponent("static_issuer.py").path, "\(port)"]
+        if let keysFile { arguments.append(keysFile.path) }
+        arguments += ["--issuer", issuer]
+        let peer = try Peer(
+            name: "static-issuer-\(port)",
+            executable: python,
+            arguments: arguments,
+            directory: directory,
+            stopSignal: SIGKILL
+        )
+        try await Testbed.waitForPythonPeer("http://127.0.0.1:\(port)/jwks", peer: peer)
+        return StaticIssuer(peer: peer, port: port, issuer: issuer, ownedDirectory: owned ? directory : nil)
+    }
+
+    /// Mints a signed token. `iss`, `iat` and `exp` (now + `ttl`) are filled in unless `claims` has them;
+    /// a claim or `header` field set to `NSNull()` is left out (`"exp": NSNull()` gives a token without
+    /// `exp`). With `kid` of a key the issuer holds, that key signs; with an unknown `kid` the default
+    /// key of `alg` signs and the header names the unknown `kid`. `header` adds header fields (`typ`
+    /// defaults to `JWT`; `alg` is always `alg`).
+    func mint(
+        alg: String = "ES256",
+        claims: [String: Any] = [:],
+        ttl: Int = 300,
+        kid: String? = nil,
+        header: [String: Any] = [:]
+    ) async throws -> String {
+        var request: [String: Any] = ["alg": alg, "claims": claims, "ttl": ttl, "header": header]
+        if let kid { request["kid"] = kid }
+        return try await token(from: "/mint", request)
+    }
+
+    /// Builds a token by hand with nothing filled in or checked, for tokens a correct verifier must reject:
+    /// `header` and `payload` are JSON-encoded as given, then signed as `sign` says.
+    func mintRaw(header: [String: Any], payload: [String: Any], sign: RawSigning) async throws -> String {
+        try await token(from: "/mint-raw", ["header": header, "payload": payload, "sign": sign.rawValue])
+    }
+
+    /// Like ``mintRaw(header:payload:sign:)`` with the header and payload given as raw text (encoded as
+    /// is, so it need not be JSON: malformed-token tests).
+    func mintRaw(headerText: String, payloadText: String, sign: RawSigning) async throws -> String {
+        try await token(from: "/mint-raw", ["header": headerText, "payload": payloadText, "sign": sign.rawValue])
+    }
+
+    /// Creates a key `kid` for `alg` (`ES256` or `RS256`), published in the JWKS unless `publish` is false
+    /// (then tokens minted with that `kid` are signed by a key no JWKS holds). For rotation and
+    /// unknown-`kid` refresh tests; not written to the keys file.
+    func addKey(alg: String = "ES256", kid: String, publish: Bool = true) async throws {
+        _ = try await post("/add-key", ["alg": alg, "kid": kid, "publish": publish])
+    }
+
+    /// Stops publishing key `kid` in the JWKS (the issuer can still sign with it).
+    func removeKey(kid: String) async throws {
+        _ = try await post("/remove-key", ["kid": kid])
+    }
+
+    /// Stops the issuer (SIGKILL: it holds no state but its keys file) and removes its temporary directory.
+    func stop() {
+        peer.stop()
+        if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
+    }
+
+    /// Kills the issuer with SIGKILL (for "issuer unreachable" tests; call ``stop()`` later as usual).
+    func kill9() {
+        peer.kill9()
+    }
+
+    private func token(from path: String, _ request: [String: Any]) async throws -> String {
+        guard let token = try await post(path, request)["token"] as? String else {
+            throw TestbedError("static issuer \(path): no token in the answer")
+        }
+        return token
+    }
+
+    private func post(_ path: String, _ request: [String: Any]) async throws -> [String: Any] {
+        let answer = try await Testbed.request("POST", base + path, body: try Testbed.jsonText(request))
+        guard answer.status == 200 else {
+            throw TestbedError("static issuer \(path) answered \(answer.status): \(answer.body.prefix(500))")
+        }
+        return try Testbed.jsonObject(answer.body, what: "static issuer \(path) answer")
+    }
+}
+
+/// oidc-provider-mock (PyPI; ../shared/TESTBED.md "OIDC issuers"): a real OIDC provider (discovery, JWKS,
+/// authorization-code flow, RS256 ID tokens) on a loopback port. Version 0.3.4: 0.4.x needs Python 3.12.
+///
+/// Commands (from its CLI `--help` and its Flask routes; no browser needed):
+/// ```sh
+/// oidc-provider-mock -H 127.0.0.1 -p PORT [--token-max-age SECONDS] [--user SUB] [--user-claims JSON]
+/// #   ready when GET /.well-known/openid-configuration answers 200; issuer http://127.0.0.1:PORT
+/// curl -X PUT $I/users/alice -H 'Content-Type: application/json' -d '{"groups":["admins"]}'   # 204
+/// curl -X POST "$I/oauth2/authorize?client_id=C&redirect_uri=http://127.0.0.1:1/cb&response_type=code\
+/// &scope=openid%20email&nonce=N&state=S" --data 'sub=alice'     # 302 Location: ...cb?code=CODE&state=S
+/// curl -u C:any-secret $I/oauth2/token \
+///   -d 'grant_type=authorization_code&code=CODE&redirect_uri=http://127.0.0.1:1/cb'   # {"id_token": ...}
+/// ```
+/// The ID token: header `{"typ":"JWT","alg":"RS256"}` (no `kid`), `iss` the URL the request used,
+/// `aud` `[client id]`, `sub`, `nonce`, `at_hash`, `email` (the sub unless set), and the user's claims.
+/// Any client id and secret are accepted; a new key at every start; it cannot mint bad tokens.
+struct OIDCProviderMock {
+    let peer: Peer
+    let port: Int
+    private let ownedDirectory: URL?
+
+    /// The issuer URL, `http://127.0.0.1:<port>` (the ID tokens' `iss`).
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the provider (`extraArguments`, e.g. `["--token-max-age", "60"]`, go to its CLI) and waits
+    /// until its discovery document answers.
+    static func start(directory: URL? = nil, extraArguments: [String] = []) async throws -> OIDCProviderMock {
+        let executable = try Testbed.venvTool("oidc-provider-mock")
+        let port = try Testbed.freePort()
+        let (directory, owned) = try Testbed.peerDirectory(directory, "oidc")
+        let peer = try Peer(
+            name: "oidc-provider-mock-\(port)",
+            executable: executable,
+            arguments: ["-H", "127.0.0.1", "-p", "\(port)"] + extraArguments,
+            directory: directory,
+            environment: ["NO_COLOR": "1", "PYTHONWARNINGS": "ignore::DeprecationWarning"],
+            stopSignal: SIGKILL
+        )
+        try await Testbed.waitForPythonPeer("http://127.0.0.1:\(port)/.well-known/openid-configuration", peer: peer)
+        return OIDCProviderMock(peer: peer, port: port, ownedDirectory: owned ? directory : nil)
+    }
+
+    /// Sets the claims of user `sub` (`PUT /users/<sub>`); they appear in that user's ID tokens.
+    func setUser(_ sub: String, claims: [String: Any]) async throws {
+        let answer = try await Testbed.request(
+            "PUT",
+            "\(url)/users/\(Self.pathComponent(sub))",
+            body: try Testbed.jsonText(claims)
+        )
+        guard answer.status == 204 || answer.status == 200 else {
+            throw TestbedError(
+                "oidc-provider-mock PUT /users/\(sub) answered \(answer.status): \(answer.body.prefix(300))"
+            )
+        }
+    }
+
+    /// Obtains an ID token for `sub` through the authorization-code flow, without a browser: the authorize
+    /// form is posted with `sub` (curl, so the redirect is read, not followed), then the code is exchanged
+    /// at the token endpoint with HTTP Basic client authentication.
+    func idToken(
+        sub: String,
+        clientID: String = "tessera-test",
+        scope: String = "openid email",
+        nonce: String = "n-\(UUID().uuidString.prefix(8))"
+    ) async throws -> String {
+        let redirect = "http://127.0.0.1:1/cb"
+        var authorize = URLComponents(string: "\(url)/oauth2/authorize")
+        authorize?.queryItems = [
+            URLQueryItem(name: "client_id", value: clientID),
+            URLQueryItem(name: "redirect_uri", value: redirect),
+            URLQueryItem(name: "response_type", value: "code"),
+            URLQueryItem(name: "scope", value: scope),
+            URLQueryItem(name: "nonce", value: nonce),
+            URLQueryItem(name: "state", value: "s1"),
+        ]
+        guard let authorizeURL = authorize?.url?.absoluteString else { throw TestbedError("bad authorize URL") }
+        let consent = try await Testbed.curl(["-X", "POST", "--data-urlencode", "sub=\(sub)", authorizeURL])
+        guard consent.status == 302, let location = consent.headers["location"],
+            let code = URLComponents(string: location)?.queryItems?.first(where: { $0.name == "code" })?.value
+        else {
+            throw TestbedError(
+                "oidc-provider-mock authorize answered \(consent.status), location "
+                    + "\(consent.headers["location"] ?? "none"): \(consent.body.prefix(300))"
+            )
+        }
+        let form = "grant_type=authorization_code&code=\(Self.formValue(code))&redirect_uri=\(Self.formValue(redirect))"
+        let basic = Data("\(clientID):any-secret".utf8).base64EncodedString()
+        let answer = try await Testbed.request(
+            "POST",
+            "\(url)/oauth2/token",
+            body: form,
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)"]
+        )
+        guard answer.status == 200,
+            let token = try Testbed.jsonObject(answer.body, what: "token response")["id_token"] as? String
+        else {
+            throw TestbedError("oidc-provider-mock token endpoint answered \(answer.status) without an id_token")
+        }
+        return token
+    }
+
+    /// Stops the provider (SIGKILL: its state is in memory) and removes its temporary directory.
+    func stop() {
+        peer.stop()
+        if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
+    }
+
+    /// Kills the provider with SIGKILL (call ``stop()`` later as usual).
+    func kill9() {
+        peer.kill9()
+    }
+
+    private static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+            ?? text
+    }
+
+    private static func formValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+}
+
+/// Testbed/jose_verify.py: verifies a token the broker minted as a relying party would (joserfc, ES256,
+/// keys found through `<broker>/.well-known/openid-configuration`, `iss`/`aud`/`exp` checked).
+enum JoseVerify {
+    /// What the verifier concluded.
+    enum Outcome {
+        /// Verified: the claims, parsed and as the JSON text it printed.
+        case verified(claims: [String: Any], json: String)
+        /// Rejected, with its one-line reason (`jose_verify: ...`).
+        case rejected(String)
+    }
+
+    /// Runs the verifier; a rejection is an outcome, a verifier that cannot run is an error.
+    static func check(brokerURL: String, token: String, audience: String? = nil) async throws -> Outcome {
+        let python = try Testbed.python()
+        let scratch = try Testbed.temporaryDirectory("jose")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let tokenFile = scratch.appendingPathComponent("token")
+        let privateFile: [FileAttributeKey: Any] = [.posixPermissions: 0o600]
+        let written = FileManager.default.createFile(
+            atPath: tokenFile.path,
+            contents: Data(token.utf8),
+            attributes: privateFile
+        )
+        guard written else { throw TestbedError("cannot write \(tokenFile.path)") }
+        var arguments = [Testbed.folder.appendingPathComponent("jose_verify.py").path, brokerURL, tokenFile.path]
+        if let audience { arguments += ["--audience", audience] }
+        let result = try await Testbed.run(python, arguments)
+        let reason = result.error.split(separator: "\n").last { $0.hasPrefix("jose_verify: ") }
+        switch result.status {
+        case 0:
+            let json = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return .verified(claims: try Testbed.jsonObject(json, what: "jose_verify.py output"), json: json)
+        case 1 where reason != nil:
+            return .rejected(String(reason ?? ""))
+        default:
+            let hint = result.error.contains("ModuleNotFoundError") ? " (\(Testbed.setupHint))" : ""
+            throw TestbedError("jose_verify.py failed (exit \(result.status))\(hint): \(result.error.suffix(1000))")
+        }
+    }
+
+    /// The verified claims, or an error with the verifier's reason.
+    static func verify(brokerURL: String, token: String, audience: String? = nil) async throws -> [String: Any] {
+        switch try await check(brokerURL: brokerURL, token: token, audience: audience) {
+        case .verified(let claims, _): return claims
+        case .rejected(let reason): throw TestbedError("relying party rejected the token: \(reason)")
+        }
+    }
+}
