@@ -8,7 +8,10 @@
 //   TesseraPolicy, GRDB, PostgresNIO  <-  TesseraAudit (decision-log stores: SQLite, PostgreSQL)
 //   CEL, Crypto, CryptoExtras, AsyncHTTPClient  <-  TesseraIdentity (JWS/JWT verify and sign, JWK/JWKS,
 //                                  OIDC discovery key cache, signing keys, DPoP; shared identity code)
-//   TesseraPolicy, Hummingbird, Prometheus  <-  TesseraServer (HTTP routes: /v1/data, ext_authz, ...)
+//   TesseraPolicy, TesseraIdentity, CEL, Yams, AsyncHTTPClient  <-  TesseraExchange (RFC 8693 broker: sources,
+//                                  targets, grants, token endpoint logic independent of HTTP)
+//   TesseraPolicy, TesseraExchange, Hummingbird, Prometheus  <-  TesseraServer (HTTP routes: /v1/data,
+//                                  ext_authz, /oauth2/token, discovery, ...)
 //   all of the above  <-  tessera (CLI: wiring only)
 // Front ends (TesseraPolicy, TesseraExchange, ...) join as their issues land; none of them
 // may depend on another front end.
@@ -27,6 +30,7 @@ let package = Package(
         .library(name: "CEL", targets: ["CEL"]),
         .library(name: "TesseraPolicy", targets: ["TesseraPolicy"]),
         .library(name: "TesseraIdentity", targets: ["TesseraIdentity"]),
+        .library(name: "TesseraExchange", targets: ["TesseraExchange"]),
         .executable(name: "tessera", targets: ["tessera"]),
         .executable(name: "cel-conformance", targets: ["cel-conformance"]),
     ],
@@ -84,9 +88,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TesseraExchange",
+            dependencies: [
+                "CEL",
+                "TesseraPolicy",
+                "TesseraIdentity",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TesseraServer",
             dependencies: [
                 "TesseraPolicy",
+                "TesseraExchange",
+                "TesseraIdentity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -115,9 +132,15 @@ let package = Package(
                 "TesseraPolicy",
                 "TesseraAudit",
                 "TesseraServer",
+                "TesseraExchange",
+                "TesseraIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -154,9 +177,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TesseraExchangeTests",
+            dependencies: [
+                "TesseraExchange", "TesseraIdentity", "TesseraPolicy", "CEL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TesseraServerTests",
             dependencies: [
-                "TesseraServer", "TesseraPolicy", "CEL",
+                "TesseraServer", "TesseraPolicy", "CEL", "TesseraExchange", "TesseraIdentity",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -168,7 +201,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["tessera", "CEL", "TesseraPolicy", "TesseraServer", "TesseraAudit"],
+            dependencies: [
+                "tessera", "CEL", "TesseraPolicy", "TesseraServer", "TesseraAudit", "TesseraExchange",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["Testbed"],
             swiftSettings: swiftSettings
         ),

@@ -449,11 +449,15 @@ public struct JWK: Sendable {
         }
     }
 
+    /// Whether the key's `use` allows verifying signatures: absent, `sig`, or `jwt-svid` (the JWT
+    /// signing authorities of a SPIFFE trust bundle, SPIFFE Trust Domain and Bundle section 4.1.2).
+    public var isForSignatures: Bool { use == nil || use == "sig" || use == "jwt-svid" }
+
     /// Whether the key may verify signatures of `algorithm`: type and curve fit, `alg` (if stated)
-    /// equals it, `use` (if stated) is `sig`, and `key_ops` (if stated) contains `verify`.
+    /// equals it, `use` (if stated) is `sig` or `jwt-svid`, and `key_ops` (if stated) contains `verify`.
     public func canVerify(_ algorithm: JWSAlgorithm) -> Bool {
         if let stated = self.algorithm, stated != algorithm { return false }
-        if let use, use != "sig" { return false }
+        if !isForSignatures { return false }
         if let keyOperations, !keyOperations.contains("verify") { return false }
         return fits(algorithm)
     }
@@ -464,7 +468,7 @@ public struct JWK: Sendable {
             var reason = "is \(kindDescription)"
             if let stated = self.algorithm, stated != algorithm {
                 reason = "is restricted to alg \(stated.name)"
-            } else if let use, use != "sig" {
+            } else if let use, !isForSignatures {
                 reason = "has use \(IdentityError.quoted(use))"
             } else if let keyOperations, !keyOperations.contains("verify") {
                 reason = "does not allow the verify operation"

@@ -92,8 +92,10 @@ public struct JWKSet: Sendable {
                 "\(source): key \(index)" + (member.string("kid").map { " (kid \(IdentityError.quoted($0)))" } ?? "")
             do throws(IdentityError) {
                 let key = try JWK(object: member, publicOnly: true, what: label)
-                if let use = key.use, use != "sig" {
-                    ignored.append("\(label): use \(IdentityError.quoted(use)) is not sig")
+                // `jwt-svid` marks the JWT signing authorities of a SPIFFE trust bundle (SPIFFE Trust
+                // Domain and Bundle, section 4.1.2); `x509-svid` keys and encryption keys are left out.
+                if let use = key.use, !key.isForSignatures {
+                    ignored.append("\(label): use \(IdentityError.quoted(use)) is not sig or jwt-svid")
                     continue
                 }
                 keys.append(key)

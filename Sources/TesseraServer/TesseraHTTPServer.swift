@@ -4,6 +4,7 @@ public import Hummingbird
 import HummingbirdCore
 public import Logging
 internal import NIOCore
+public import TesseraExchange
 public import TesseraPolicy
 
 /// Why the server refuses to start.
@@ -25,15 +26,25 @@ public struct TesseraHTTPServer: Sendable {
     public let service: DecisionService
     /// The server's log.
     public let logger: Logger
+    /// The token exchange broker (`/oauth2/token`, discovery, JWKS); `nil` serves no broker routes.
+    public let exchange: TokenExchangeService?
     private let tlsContext: ReloadableTLSContext?
+    private let exchangeMetrics: ExchangeMetrics
 
     /// Checks the configuration and loads TLS files.
     /// - Throws: ``ServerStartError`` for plain HTTP on a non-loopback address without
     ///   ``ServerConfiguration/allowInsecureRemote``, or TLS files that do not load.
-    public init(configuration: ServerConfiguration, service: DecisionService, logger: Logger) throws(ServerStartError) {
+    public init(
+        configuration: ServerConfiguration,
+        service: DecisionService,
+        logger: Logger,
+        exchange: TokenExchangeService? = nil
+    ) throws(ServerStartError) {
         self.configuration = configuration
         self.service = service
         self.logger = logger
+        self.exchange = exchange
+        self.exchangeMetrics = ExchangeMetrics(registry: service.metrics.registry)
         if let files = configuration.tls {
             do {
                 tlsContext = try ReloadableTLSContext(files: files)
@@ -71,6 +82,7 @@ public struct TesseraHTTPServer: Sendable {
             readsClientCertificates: readsCertificates
         ).register(on: router)
         StatusRoutes(engine: service.engine, metrics: service.metrics).register(on: router)
+        if let exchange { ExchangeRoutes(service: exchange, metrics: exchangeMetrics).register(on: router) }
         return router
     }
 

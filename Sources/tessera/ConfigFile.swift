@@ -1,4 +1,5 @@
 import Foundation
+import TesseraExchange
 import TesseraPolicy
 import TesseraServer
 import Yams
@@ -21,8 +22,12 @@ import Yams
 /// ext_authz:
 ///   prefix: /ext_authz
 ///   decision: envoy/authz
+/// broker: {issuer: https://broker.example, grant_policy: exchange/grants, dpop_required: false}
+/// sources: [{name: github, kind: github-actions, audiences: [tessera]}]
+/// targets: [{name: orders-api, kind: jwt, audience: https://orders.example.com, max_lifetime: 15m}]
 /// ```
 ///
+/// The `broker`, `sources` and `targets` sections are read by `BrokerConfiguration` (TesseraExchange).
 /// Relative paths are relative to the directory of the file. Unknown keys are errors.
 struct ConfigFile: Sendable, Equatable {
     var addr: String?
@@ -36,6 +41,8 @@ struct ConfigFile: Sendable, Equatable {
     var redact: [String]?
     var extAuthzPrefix: String?
     var extAuthzDecision: String?
+    /// The token exchange broker: present when any of `broker`, `sources`, `targets` is.
+    var exchange: BrokerConfiguration?
 
     /// A problem in the file: the file, the key path, and what is wrong.
     struct Problem: Error, CustomStringConvertible {
@@ -62,7 +69,11 @@ struct ConfigFile: Sendable, Equatable {
         guard let root else { return config }
         var reader = Reader(file: file, base: baseDirectory)
         let top = try reader.mapping(root, at: "")
-        try reader.allow(top, keys: ["server", "policies", "decision_log", "ext_authz"], at: "")
+        try reader.allow(
+            top,
+            keys: ["server", "policies", "decision_log", "ext_authz", "broker", "sources", "targets"],
+            at: ""
+        )
         if let server = top["server"] {
             let node = try reader.mapping(server, at: "server")
             try reader.allow(node, keys: ["addr", "allow_insecure_remote", "max_body_bytes", "tls"], at: "server")
@@ -148,6 +159,19 @@ struct ConfigFile: Sendable, Equatable {
             }
             if let value = node["decision"] {
                 config.extAuthzDecision = try reader.string(value, at: "ext_authz.decision")
+            }
+        }
+        if top["broker"] != nil || top["sources"] != nil || top["targets"] != nil {
+            do {
+                config.exchange = try BrokerConfiguration.parse(
+                    broker: top["broker"],
+                    sources: top["sources"],
+                    targets: top["targets"],
+                    file: file,
+                    baseDirectory: baseDirectory
+                )
+            } catch {
+                throw Problem(description: error.description)
             }
         }
         return config

@@ -1,7 +1,10 @@
 import ArgumentParser
+import CEL
 import Foundation
 import Logging
 import TesseraAudit
+import TesseraExchange
+import TesseraIdentity
 import TesseraPolicy
 import TesseraServer
 
@@ -156,15 +159,28 @@ struct ServeCommand: AsyncParsableCommand {
             metrics: ServerMetrics(),
             logger: logger
         )
-        let server: TesseraHTTPServer
-        do {
-            server = try TesseraHTTPServer(configuration: settings, service: service, logger: logger)
-        } catch {
-            fail("tessera serve: \(error)")
-        }
         let scheme = settings.tls == nil ? "http" : "https"
         let status = engine.status
         let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let exchange = makeBroker(
+            file.exchange ?? BrokerConfiguration(),
+            issuer: "\(scheme)://\(host):\(settings.port)",
+            engine: engine,
+            log: log,
+            redactor: redactor,
+            logger: logger
+        )
+        let server: TesseraHTTPServer
+        do {
+            server = try TesseraHTTPServer(
+                configuration: settings,
+                service: service,
+                logger: logger,
+                exchange: exchange
+            )
+        } catch {
+            fail("tessera serve: \(error)")
+        }
         let logDescription = log == nil ? "off" : "\(spec) (\(mode.rawValue))"
         do {
             try await server.run { port in
@@ -183,6 +199,55 @@ struct ServeCommand: AsyncParsableCommand {
             fail("tessera serve: \(error)")
         }
         try await log?.close()
+    }
+
+    /// The token exchange broker: the configured signing keys, or the development key under
+    /// ./.tessera (announced loudly); the issuer from `broker.issuer`, else the listen address URL.
+    private func makeBroker(
+        _ configuration: BrokerConfiguration,
+        issuer defaultIssuer: String,
+        engine: PolicyEngine,
+        log: (any DecisionLog)?,
+        redactor: DecisionRedactor,
+        logger: Logger
+    ) -> TokenExchangeService {
+        let keys: ExchangeBroker.Keys
+        do {
+            keys = try ExchangeBroker.loadKeys(configuration.broker, developmentDirectory: ".tessera")
+        } catch {
+            fail("tessera serve: \(error)")
+        }
+        if let development = keys.development {
+            let message =
+                "WARNING: no broker signing key is configured (broker.signing_keys): tokens are signed with the "
+                + "DEVELOPMENT key \(development.path)\(development.created ? ", generated now" : ""). "
+                + "Anyone who can read that file can mint tokens this broker vouches for. "
+                + "Do not use it outside development."
+            logger.warning("\(message)", metadata: ["kid": "\(keys.ring.current.keyID)"])
+        }
+        let issuer = configuration.broker.issuer ?? defaultIssuer
+        if configuration.broker.issuer == nil, defaultIssuer.hasSuffix(":0") {
+            logger.warning("the broker issuer ends in port 0: set broker.issuer when listening on a random port")
+        }
+        if configuration.sources.isEmpty {
+            logger.notice("the token exchange broker trusts no source: every exchange is answered invalid_grant")
+        } else if engine.decide(path: configuration.broker.grantPolicy, input: .map(.empty)).policy == nil {
+            logger.warning(
+                "the grant policy \(configuration.broker.grantPolicy) is not among the policies: every exchange is denied"
+            )
+        }
+        do {
+            return try ExchangeBroker.build(
+                configuration: configuration,
+                issuer: issuer,
+                keys: keys.ring,
+                engine: engine,
+                log: log,
+                redactor: redactor
+            )
+        } catch {
+            fail("tessera serve: \(error)")
+        }
     }
 
     private func fail(_ message: String) -> Never {

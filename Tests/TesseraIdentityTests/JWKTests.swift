@@ -147,6 +147,21 @@ struct JWKTests {
         #expect(syncIdentityError({ () throws(IdentityError) in try JWKSet(json: "{") })?.code == .invalidKeySet)
     }
 
+    @Test("a SPIFFE trust bundle: jwt-svid authorities are kept, x509-svid ones left out")
+    func spiffeBundle() throws {
+        let jwtAuthority = Fixtures.jwkJSON(P256.Signing.PrivateKey().publicKey, kid: "j1", extra: #""use":"jwt-svid""#)
+        let x509Authority = Fixtures.jwkJSON(
+            P256.Signing.PrivateKey().publicKey,
+            kid: "x1",
+            extra: #""use":"x509-svid""#
+        )
+        let bundle = #"{"keys":[\#(jwtAuthority),\#(x509Authority)],"spiffe_sequence":7,"spiffe_refresh_hint":300}"#
+        let set = try JWKSet(json: bundle)
+        #expect(set.keys.map(\.keyID) == ["j1"])
+        #expect(set.keys.first?.canVerify(.es256) == true)
+        #expect(set.ignored.count == 1)
+    }
+
     @Test("an Ed25519 key and an RSA key from swift-crypto become JWKs that verify their algorithms")
     func otherKeyTypes() throws {
         let ed = JWK(publicKey: Curve25519.Signing.PrivateKey().publicKey)

@@ -96,7 +96,7 @@ struct CheckCommandTests {
     func policies() throws {
         let shipped = CheckCommand.checkPolicies([PolicyDirectory.shipped], format: .text)
         #expect(shipped.status == 0, "\(shipped.output)")
-        #expect(shipped.output.hasSuffix("2 files checked: 0 errors, 0 warnings\n"))
+        #expect(shipped.output.hasSuffix("3 files checked: 0 errors, 0 warnings\n"))
 
         let directory = try PolicyDirectory.temporary()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -16,7 +16,7 @@ struct PolicyToolsBinaryTests {
         )
 
         let cases: [(arguments: [String], status: Int32, output: String)] = [
-            (["check", shipped], 0, "2 files checked: 0 errors, 0 warnings"),
+            (["check", shipped], 0, "3 files checked: 0 errors, 0 warnings"),
             (["check", shipped, "--format", "sarif"], 0, "\"version\": \"2.1.0\""),
             (["check", directory], 1, "\(directory)/demo.yaml:3:30: error: [identity-prefix]"),
             (["check", directory, "--format", "json"], 1, "\"rule\": \"identity-prefix\""),

@@ -36,7 +36,9 @@ struct PolicyLinter {
                 parsed: step.program.parsed
             )
         }
-        entries.append(Entry(name: "decision", field: "decision", kind: "decision", parsed: policy.decision.program.parsed))
+        entries.append(
+            Entry(name: "decision", field: "decision", kind: "decision", parsed: policy.decision.program.parsed)
+        )
         self.entries = entries
     }
 
