@@ -9,7 +9,7 @@ struct Tessera: AsyncParsableCommand {
         abstract: "Tessera: identity federation and authorization on our own CEL engine.",
         subcommands: [
             ServeCommand.self, ParseCommand.self, CheckCommand.self, PolicyTestCommand.self, FmtCommand.self,
-            EvalCommand.self, DecisionsCommand.self, ExchangeCommand.self,
+            EvalCommand.self, DecisionsCommand.self, ExchangeCommand.self, AWSCommand.self,
         ]
     )
 
